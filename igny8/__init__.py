@@ -1,0 +1,51 @@
+"""igny8: admin back office for the AI model catalogue."""
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from igny8.config import REPO_ROOT, Config
+from igny8.extensions import db, migrate
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the Flask application; `config` defaults to `Config()` from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+        instance_path=str(REPO_ROOT / "instance"),
+    )
+    app.config.from_object(config or Config())
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension instances to the app."""
+    from igny8 import models  # noqa: F401  (registers the mappers before Alembic reads them)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the routes."""
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` CLI groups."""
+    from igny8.cli import catalogue_cli
+
+    app.cli.add_command(catalogue_cli)
+
+
+def healthz():
+    """Report whether the app can reach its database (no login needed)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,81 @@
+"""Configuration read from the environment."""
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = REPO_ROOT / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Select psycopg 3 for PostgreSQL URLs written in the short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def default_database_url() -> str:
+    """The embedded SQLite database under instance/."""
+    return f"sqlite:///{INSTANCE_DIR / 'igny8.db'}"
+
+
+def load_secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable (1/true/yes/on)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for running igny8; every value may come from the environment."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    BOOTSTRAP_SERVE_LOCAL = True
+    # Fallback model names per slot when neither the account nor the global settings resolve.
+    IGNY8_DEFAULT_MODELS = {
+        "openai_model": "gpt-4o-mini",
+        "dalle_model": "dall-e-3",
+        "runware_model": "runware-flux-1.1-pro",
+        "text_model": "gpt-4o-mini",
+    }
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = load_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL") or default_database_url()
+        )
+        secure = env_flag("SESSION_COOKIE_SECURE")
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_SECURE = secure
+
+
+class TestingConfig(Config):
+    """Settings for the test suite: the database URL is given by the fixture."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+
+    def __init__(self, database_url: str) -> None:
+        self.SECRET_KEY = "igny8-tests"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_SECURE = False

@@ -1,0 +1,16 @@
+"""The igny8 models, one module per domain."""
+from igny8.models.accounts import Account, IntegrationSettings
+from igny8.models.catalogue import AIModelConfig
+from igny8.models.settings import GLOBAL_SETTINGS_ID, GlobalIntegrationSettings
+from igny8.models.slots import SLOTS, Slot, get_slot
+
+__all__ = [
+    "GLOBAL_SETTINGS_ID",
+    "SLOTS",
+    "AIModelConfig",
+    "Account",
+    "GlobalIntegrationSettings",
+    "IntegrationSettings",
+    "Slot",
+    "get_slot",
+]

@@ -1,0 +1,47 @@
+"""Accounts and their IntegrationSettings (per-account overrides in a JSON config)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from igny8.extensions import db
+from igny8.models.base import BigIntId, JsonDocument, TimestampMixin, utcnow
+
+
+class Account(TimestampMixin, db.Model):
+    """A customer account of the content platform."""
+
+    __tablename__ = "igny8_accounts"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    integration_settings: Mapped[IntegrationSettings | None] = relationship(
+        back_populates="account", uselist=False, cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Account {self.id} {self.name!r}>"
+
+
+class IntegrationSettings(db.Model):
+    """An account's integration config; `*_model_id` keys override the global slots."""
+
+    __tablename__ = "igny8_integration_settings"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("igny8_accounts.id", ondelete="CASCADE"), unique=True
+    )
+    config: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    account: Mapped[Account] = relationship(back_populates="integration_settings")
+
+    def __repr__(self) -> str:
+        return f"<IntegrationSettings account={self.account_id}>"

@@ -1,0 +1,133 @@
+"""AIModelConfig: the single source of truth for every AI model."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from igny8.extensions import db
+from igny8.models.base import BigIntId, JsonDocument, TimestampMixin
+
+if TYPE_CHECKING:
+    from igny8.models.settings import GlobalIntegrationSettings
+
+# Adding a provider is one entry here; the database does not restrict the column.
+PROVIDERS = {"openai": "OpenAI", "anthropic": "Anthropic", "runware": "Runware"}
+MODEL_TYPES = {"text": "Text", "image": "Image"}
+ORIGINS = ("seed", "manual", "api", "migration")
+Price = Numeric(14, 6)
+PRICE_FIELDS = (
+    "input_price_per_1m",
+    "cached_input_price_per_1m",
+    "output_price_per_1m",
+    "price_per_image",
+)
+# Prices an active model of each type must carry.
+REQUIRED_PRICES = {
+    "text": ("input_price_per_1m", "output_price_per_1m"),
+    "image": ("price_per_image",),
+}
+
+
+def format_price(value: Decimal) -> str:
+    """Dollar amount with at least two decimals and as many more as the value needs."""
+    normalised = Decimal(value).normalize()
+    if normalised.as_tuple().exponent > -2:
+        normalised = normalised.quantize(Decimal("0.01"))
+    return f"${normalised:f}"
+
+
+def _nonnegative(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_nonnegative")
+
+
+class AIModelConfig(TimestampMixin, db.Model):
+    """One AI model a provider offers, with its pricing and limits."""
+
+    __tablename__ = "igny8_ai_model_config"
+    __table_args__ = (
+        UniqueConstraint("provider", "model_name", name="uq_igny8_ai_model_config_provider_model"),
+        CheckConstraint("model_type IN ('text', 'image')", name="model_type_known"),
+        *(_nonnegative(column) for column in PRICE_FIELDS),
+        CheckConstraint("context_window IS NULL OR context_window > 0", name="context_positive"),
+        CheckConstraint(
+            "max_output_tokens IS NULL OR max_output_tokens > 0", name="max_output_positive"
+        ),
+        CheckConstraint(
+            "NOT is_active"
+            " OR (model_type = 'text' AND input_price_per_1m IS NOT NULL"
+            " AND output_price_per_1m IS NOT NULL)"
+            " OR (model_type = 'image' AND price_per_image IS NOT NULL)",
+            name="active_needs_pricing",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32), index=True)
+    model_type: Mapped[str] = mapped_column(String(16), index=True)
+    model_name: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(150))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    input_price_per_1m: Mapped[Decimal | None] = mapped_column(Price)
+    cached_input_price_per_1m: Mapped[Decimal | None] = mapped_column(Price)
+    output_price_per_1m: Mapped[Decimal | None] = mapped_column(Price)
+    price_per_image: Mapped[Decimal | None] = mapped_column(Price)
+    context_window: Mapped[int | None]
+    max_output_tokens: Mapped[int | None]
+    aliases: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    deprecation_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(16), default="manual")
+    price_source: Mapped[str] = mapped_column(String(200), default="")
+    price_checked_on: Mapped[date | None] = mapped_column(Date)
+
+    global_openai_text_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
+        back_populates="openai_model", foreign_keys="GlobalIntegrationSettings.openai_model_id"
+    )
+    global_dalle_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
+        back_populates="dalle_model", foreign_keys="GlobalIntegrationSettings.dalle_model_id"
+    )
+    global_runware_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
+        back_populates="runware_model", foreign_keys="GlobalIntegrationSettings.runware_model_id"
+    )
+    global_text_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
+        back_populates="text_model", foreign_keys="GlobalIntegrationSettings.text_model_id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<AIModelConfig {self.id} {self.provider}/{self.model_name}>"
+
+    @property
+    def has_complete_pricing(self) -> bool:
+        """Whether every price its type requires is set."""
+        required = REQUIRED_PRICES.get(self.model_type, ())
+        return all(getattr(self, field) is not None for field in required)
+
+    @property
+    def price_text(self) -> str:
+        """Pricing in words: per 1M tokens for text, per image for images."""
+        if not self.has_complete_pricing:
+            return "no pricing"
+        if self.model_type == "image":
+            return f"{format_price(self.price_per_image)} per image"
+        return (
+            f"{format_price(self.input_price_per_1m)}/"
+            f"{format_price(self.output_price_per_1m)} per 1M tokens"
+        )
+
+    @property
+    def label(self) -> str:
+        """Dropdown text: `GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens`."""
+        return f"{self.display_name} ({self.model_name}) - {self.price_text}"
+
+    @property
+    def provider_label(self) -> str:
+        """Human name of the provider."""
+        return PROVIDERS.get(self.provider, self.provider)
+
+    def known_names(self) -> set[str]:
+        """The model name and every alias, for matching legacy identifiers."""
+        return {self.model_name, *(self.aliases or [])}

@@ -1,0 +1,1 @@
+"""Business rules: model resolution, catalogue rules, audit. Services own the commit."""
