@@ -1,0 +1,251 @@
+"""Model resolution: an account's override, else the global setting, else the configured default."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import bindparam, inspect, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from igny8.extensions import db
+from igny8.models import GLOBAL_SETTINGS_ID, Account, AIModelConfig, GlobalIntegrationSettings
+from igny8.models import IntegrationSettings, Slot, get_slot
+from igny8.services.errors import ResolutionError, ValidationFailed
+
+log = logging.getLogger(__name__)
+IMAGE_SLOTS = {"openai": "dalle_model", "runware": "runware_model"}
+MAX_MODEL_ID = 2**63 - 1  # BIGINT: larger numbers cannot be ids
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The model a slot resolved to for one account, where it came from and what was skipped."""
+
+    slot: str
+    model: AIModelConfig
+    source: str  # "account", "global" or "default"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One level's outcome: a usable model, a skipped candidate, or no candidate at all."""
+
+    model: AIModelConfig | None = None
+    warning: str | None = None
+    absent: str | None = None
+
+
+@dataclass(frozen=True)
+class _SlotFacts:
+    """What every account of one resolution shares: the slot, the loaded models, the fallbacks."""
+
+    slot: Slot
+    models: dict[int, AIModelConfig]
+    fallbacks: tuple[tuple[str, _Attempt], ...]
+
+
+def is_model_id(value: Any) -> bool:
+    """Whether a stored override value can be a model id (a positive integer, not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_MODEL_ID
+
+
+def _candidate(slot: Slot, label: str, model: AIModelConfig | None) -> _Attempt:
+    """Accept `model` for the slot, or skip it with a warning that says why."""
+    reason = slot.why_not(model)
+    if reason:
+        return _Attempt(warning=f"{label} skipped: {reason}")
+    return _Attempt(model=model)
+
+
+def _account_attempt(facts: _SlotFacts, account_id: int, raw: Any) -> _Attempt:
+    """The account level: the id stored under the slot's key in IntegrationSettings.config."""
+    key = facts.slot.config_key
+    if raw is None:
+        return _Attempt(absent=f"account {account_id} has no {key} override")
+    label = f"account {account_id} override {key}={raw!r}"
+    if not is_model_id(raw):
+        return _Attempt(warning=f"{label} skipped: not a model id (a positive integer)")
+    return _candidate(facts.slot, label, facts.models.get(raw))
+
+
+def _global_attempt(slot: Slot, row: GlobalIntegrationSettings | None, models) -> _Attempt:
+    """The global level: the slot's foreign key on the settings row id 1."""
+    if row is None:
+        return _Attempt(absent=f"global settings row {GLOBAL_SETTINGS_ID} does not exist")
+    model_id = getattr(row, slot.column)
+    if model_id is None:
+        return _Attempt(absent=f"global setting {slot.column} is not set")
+    return _candidate(slot, f"global setting {slot.column}={model_id}", models.get(model_id))
+
+
+def _named(slot: Slot, name: str, models: dict[int, AIModelConfig]) -> list[AIModelConfig]:
+    """Models of the slot's provider and type called `name`: by model name first, then alias."""
+    accepted = sorted((m for m in models.values() if slot.accepts(m)), key=lambda m: m.id)
+    by_name = [m for m in accepted if m.model_name == name]
+    by_alias = [m for m in accepted if m not in by_name and name in (m.aliases or [])]
+    return by_name + by_alias
+
+
+def _default_attempt(slot: Slot, name: str | None, models) -> _Attempt:
+    """The default level: IGNY8_DEFAULT_MODELS names a model, matched by name then alias."""
+    if not name:
+        return _Attempt(absent=f"no default model is configured for {slot.name}")
+    label = f"default model {name!r}"
+    matches = _named(slot, name, models)
+    if not matches:
+        kind = f"{slot.provider} {slot.model_type}" if slot.provider else slot.model_type
+        return _Attempt(warning=f"{label} skipped: no {kind} model has that name or alias")
+    usable = next((m for m in matches if slot.why_not(m) is None), matches[0])
+    return _candidate(slot, label, usable)
+
+
+def _account_id(account: Account) -> int:
+    """The account's id, read from its identity so an expired account is not reloaded."""
+    identity = inspect(account).identity
+    return identity[0] if identity else account.id
+
+
+def _loaded_settings(account: Account) -> tuple[bool, IntegrationSettings | None]:
+    """(True, settings) when the account's settings and their config are already in memory."""
+    if "integration_settings" in inspect(account).unloaded:
+        return False, None
+    settings = account.integration_settings
+    if settings is not None and "config" in inspect(settings).unloaded:
+        return False, None
+    return True, settings
+
+
+def _settings_by_account(accounts: Iterable[Account]) -> dict[int, IntegrationSettings | None]:
+    """Every account's integration settings; those not in memory come from one query."""
+    found: dict[int, IntegrationSettings | None] = {}
+    to_load: dict[int, Account] = {}
+    for account in accounts:
+        loaded, settings = _loaded_settings(account)
+        if loaded:
+            found[_account_id(account)] = settings
+        else:
+            to_load[_account_id(account)] = account
+    if to_load:
+        # Literal ints: no bound-parameter limit however many accounts come in.
+        ids = bindparam("account_ids", sorted(to_load), expanding=True, literal_execute=True)
+        query = select(IntegrationSettings).where(IntegrationSettings.account_id.in_(ids))
+        rows = {row.account_id: row for row in db.session.scalars(query)}
+        for account_id, account in to_load.items():
+            found[account_id] = rows.get(account_id)
+            set_committed_value(account, "integration_settings", rows.get(account_id))
+    return found
+
+
+def _load_facts(slot: Slot, overrides: Iterable[Any]) -> _SlotFacts:
+    """Load the global row and, in one query, every model any level may name."""
+    row = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
+    wanted = {value for value in overrides if is_model_id(value)}
+    if row is not None and getattr(row, slot.column) is not None:
+        wanted.add(getattr(row, slot.column))
+    ids = bindparam("model_ids", sorted(wanted), expanding=True, literal_execute=True)
+    query = select(AIModelConfig).where(
+        or_(AIModelConfig.id.in_(ids), slot.matching_query().whereclause)
+    )
+    models = {model.id: model for model in db.session.scalars(query)}
+    default_name = current_app.config.get("IGNY8_DEFAULT_MODELS", {}).get(slot.name)
+    fallbacks = (
+        ("global", _global_attempt(slot, row, models)),
+        ("default", _default_attempt(slot, default_name, models)),
+    )
+    return _SlotFacts(slot, models, fallbacks)
+
+
+def _resolve_one(facts: _SlotFacts, account_id: int, raw: Any) -> Resolution:
+    """Walk the levels in order for one account; collect a warning for each skipped candidate."""
+    warnings: list[str] = []
+    summaries: list[str] = []
+    levels = (("account", _account_attempt(facts, account_id, raw)), *facts.fallbacks)
+    for source, attempt in levels:
+        if attempt.model is not None:
+            return Resolution(facts.slot.name, attempt.model, source, tuple(warnings))
+        if attempt.warning:
+            warnings.append(attempt.warning)
+        summaries.append(attempt.warning or attempt.absent or source)
+    raise ResolutionError(facts.slot.name, "; ".join(summaries))
+
+
+def resolve_many(accounts: Iterable[Account], slot_name: str) -> dict[int, Resolution]:
+    """Resolve one slot for many accounts in at most three queries, keyed by account id."""
+    slot = get_slot(slot_name)
+    settings = _settings_by_account(accounts)
+    if not settings:
+        return {}
+    raw = {account_id: (row.config or {}).get(slot.config_key) if row else None
+           for account_id, row in settings.items()}
+    facts = _load_facts(slot, raw.values())
+    return {account_id: _resolve_one(facts, account_id, value) for account_id, value in raw.items()}
+
+
+def resolve(account: Account, slot_name: str) -> Resolution:
+    """Resolve one slot for one account: override, else global, else default."""
+    return resolve_many([account], slot_name)[_account_id(account)]
+
+
+def _resolved_model(account: Account, slot_name: str) -> AIModelConfig:
+    """The resolved model; skipped candidates go to the log since the caller sees no warnings."""
+    resolution = resolve(account, slot_name)
+    for warning in resolution.warnings:
+        log.warning("%s", warning)
+    return resolution.model
+
+
+def get_openai_model(account: Account) -> AIModelConfig:
+    """The OpenAI text model the account uses."""
+    return _resolved_model(account, "openai_model")
+
+
+def get_text_model(account: Account) -> AIModelConfig:
+    """The text model of any provider the account uses."""
+    return _resolved_model(account, "text_model")
+
+
+def get_image_model(account: Account, provider: str) -> AIModelConfig:
+    """The image model the account uses with `provider` (openai or runware)."""
+    if provider not in IMAGE_SLOTS:
+        raise ValueError(f"unknown image provider {provider!r}; known: {', '.join(IMAGE_SLOTS)}")
+    return _resolved_model(account, IMAGE_SLOTS[provider])
+
+
+def _override_problem(slot: Slot, model_id: Any) -> str | None:
+    """Why `model_id` cannot be stored as the slot's override, or None when it can."""
+    if not is_model_id(model_id):
+        return f"{model_id!r} is not a model id"
+    model = db.session.get(AIModelConfig, model_id)
+    if model is None:
+        return f"model {model_id} does not exist"
+    return slot.why_not(model)
+
+
+def set_account_override(account: Account, slot_name: str, model_id: Any) -> IntegrationSettings:
+    """Store `model_id` as the account's override for the slot, keeping every other config key."""
+    slot = get_slot(slot_name)
+    problem = _override_problem(slot, model_id)
+    if problem:
+        raise ValidationFailed(f"Cannot set {slot.label}: {problem}", {slot.config_key: problem})
+    settings = account.integration_settings
+    if settings is None:
+        settings = IntegrationSettings(account=account, config={})
+        db.session.add(settings)
+    settings.config = {**(settings.config or {}), slot.config_key: model_id}
+    db.session.commit()
+    return settings
+
+
+def clear_account_override(account: Account, slot_name: str) -> bool:
+    """Remove the account's override for the slot; False when there was none."""
+    slot = get_slot(slot_name)
+    settings = account.integration_settings
+    if settings is None or slot.config_key not in (settings.config or {}):
+        return False
+    settings.config = {k: v for k, v in settings.config.items() if k != slot.config_key}
+    db.session.commit()
+    return True
