@@ -1,5 +1,7 @@
 import logging
+import sys
 from logging.config import fileConfig
+from pathlib import Path
 
 from flask import current_app
 
@@ -9,9 +11,14 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, without silencing the loggers the
+# application (or a test run) created before the migrations ran.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+# Revisions import their shared helpers (legacy_models.py) from this directory.
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent)
+if MIGRATIONS_DIR not in sys.path:
+    sys.path.insert(0, MIGRATIONS_DIR)
 logger = logging.getLogger('alembic.env')
 
 
