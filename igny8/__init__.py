@@ -3,7 +3,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 
 from igny8.config import REPO_ROOT, Config
-from igny8.extensions import db, migrate
+from igny8.extensions import bootstrap, csrf, db, login_manager, migrate
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -17,6 +17,7 @@ def create_app(config: object | None = None) -> Flask:
     app.config.from_object(config or Config())
     register_extensions(app)
     register_blueprints(app)
+    register_errorhandlers(app)
     register_commands(app)
     return app
 
@@ -27,11 +28,28 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    bootstrap.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach the routes."""
+    """Attach the routes; every request but login, health, static and the API needs a session."""
+    from igny8 import admin, auth
+
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/", "root", admin.root)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.before_request(auth.require_login)
+    app.context_processor(admin.sidebar_context)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the admin layout."""
+    from igny8.admin import register_errorhandlers as register_pages
+
+    register_pages(app)
 
 
 def register_commands(app: Flask) -> None:

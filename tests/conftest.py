@@ -11,6 +11,7 @@ from sqlalchemy import event
 from igny8 import create_app
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
+from tests.factories import TEST_PASSWORD, UserFactory
 
 PG_ADMIN_URL = os.environ.get("IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b.strip() for b in os.environ.get("IGNY8_TEST_BACKENDS", "sqlite,postgresql").split(",")]
@@ -117,6 +118,39 @@ def db(app):
 def client(app):
     """A test client for the app."""
     return app.test_client()
+
+
+class AuthActions:
+    """Signs the test client in and out as a user of a given role."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.user = None
+
+    def login(self, role: str = "admin", via_form: bool = False, **fields):
+        """Create a user with `role` and sign the client in (session, or the real form)."""
+        self.user = UserFactory(role=role, **fields)
+        _db.session.commit()
+        if via_form:
+            response = self.client.post(
+                "/auth/login", data={"email": self.user.email, "password": TEST_PASSWORD}
+            )
+            assert response.status_code == 302, response.get_data(as_text=True)
+        else:
+            with self.client.session_transaction() as session:
+                session["_user_id"] = str(self.user.id)
+                session["_fresh"] = True
+        return self.user
+
+    def logout(self):
+        """Sign out through the real POST endpoint."""
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """`auth.login(role="admin"|"support") -> User`, `auth.logout()` for the `client`."""
+    return AuthActions(client)
 
 
 class QueryCounter:

@@ -1,5 +1,6 @@
 """factory_boy factories for the igny8 models, bound to the Flask-SQLAlchemy session."""
 from decimal import Decimal
+from functools import cache
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -11,7 +12,11 @@ from igny8.models import (
     AIModelConfig,
     GlobalIntegrationSettings,
     IntegrationSettings,
+    User,
 )
+from werkzeug.security import generate_password_hash
+
+TEST_PASSWORD = "correct horse battery"
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -84,3 +89,24 @@ class GlobalSettingsFactory(BaseFactory):
         model = GlobalIntegrationSettings
 
     id = GLOBAL_SETTINGS_ID
+
+
+@cache
+def password_hash_for(password: str) -> str:
+    """Hash each test password once: scrypt is slow by design."""
+    return generate_password_hash(password)
+
+
+class UserFactory(BaseFactory):
+    """An active user; `role` is "admin" or "support", password "correct horse battery"."""
+
+    class Meta:
+        model = User
+
+    class Params:
+        password = TEST_PASSWORD
+
+    email = factory.Sequence(lambda n: f"user{n}@igny8.test")
+    role = "admin"
+    is_active = True
+    password_hash = factory.LazyAttribute(lambda o: password_hash_for(o.password))

@@ -1,16 +1,21 @@
 """The igny8 models, one module per domain."""
 from igny8.models.accounts import Account, IntegrationSettings
+from igny8.models.audit import AuditEntry
 from igny8.models.catalogue import AIModelConfig
 from igny8.models.settings import GLOBAL_SETTINGS_ID, GlobalIntegrationSettings
 from igny8.models.slots import SLOTS, Slot, get_slot
+from igny8.models.users import LoginAttempt, User
 
 __all__ = [
     "GLOBAL_SETTINGS_ID",
     "SLOTS",
     "AIModelConfig",
     "Account",
+    "AuditEntry",
     "GlobalIntegrationSettings",
     "IntegrationSettings",
+    "LoginAttempt",
     "Slot",
+    "User",
     "get_slot",
 ]
