@@ -79,6 +79,14 @@ def test_default_matched_by_alias(db, app, catalogue, monkeypatch):
     assert (result.model.model_name, result.source) == ("gpt-4o", "default")
 
 
+def test_default_prefers_an_active_alias_to_an_inactive_name(db, catalogue):
+    catalogue["mini"].is_active = False
+    catalogue["gpt4o"].aliases = ["gpt-4o-mini"]
+    db.session.commit()
+    result = resolve(AccountFactory(), "openai_model")
+    assert (result.model.model_name, result.source, result.warnings) == ("gpt-4o", "default", ())
+
+
 def test_default_alias_only_within_the_slot_provider(db, app, catalogue, monkeypatch):
     catalogue["claude"].aliases = ["house-text"]
     db.session.commit()
