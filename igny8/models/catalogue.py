@@ -5,7 +5,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from igny8.extensions import db
@@ -83,6 +93,9 @@ class AIModelConfig(TimestampMixin, db.Model):
     origin: Mapped[str] = mapped_column(String(16), default="manual")
     price_source: Mapped[str] = mapped_column(String(200), default="")
     price_checked_on: Mapped[date | None] = mapped_column(Date)
+    # Optimistic locking: every UPDATE checks and bumps it (see services/locking.py).
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
     global_openai_text_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
         back_populates="openai_model", foreign_keys="GlobalIntegrationSettings.openai_model_id"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey
+from sqlalchemy import DateTime, ForeignKey, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from igny8.extensions import db
@@ -30,6 +30,9 @@ class GlobalIntegrationSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # Optimistic locking: every UPDATE checks and bumps it (see services/locking.py).
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
     openai_model: Mapped[AIModelConfig | None] = relationship(
         foreign_keys=[openai_model_id], back_populates="global_openai_text_model"
