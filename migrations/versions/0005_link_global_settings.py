@@ -38,7 +38,8 @@ def _map_strings_to_ids() -> None:
         old = sa.column(f"{slot.name}_old", sa.String)
         new = sa.column(f"{slot.name}_new", BigIntId)
         table = sa.table(TABLE, old, new)
-        values = set(conn.scalars(sa.select(old).distinct()))
+        # A blank string names no model: the slot stays unset and falls back to the default.
+        values = {value for value in conn.scalars(sa.select(old).distinct()) if value.strip()}
         if not values:
             continue
         mapping = resolve_names(conn, slot, values, "0005 (global settings)")

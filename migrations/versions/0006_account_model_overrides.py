@@ -45,7 +45,8 @@ def _distinct_names(conn: sa.Connection) -> dict[str, set[str]]:
             for slot in names
         ))).all()
     for slot, name in rows:
-        names[slot].add(name)
+        if name.strip():  # a blank override names no model: it stays as it is
+            names[slot].add(name)
     return names
 
 
