@@ -1,0 +1,186 @@
+"""Account integration settings: overrides per slot, their effect, single and bulk updates."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from igny8.extensions import db
+from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings, get_slot
+from igny8.services import audit
+from igny8.services.errors import ResolutionError, ValidationFailed
+from igny8.services.locking import check_version, commit_or_conflict
+from igny8.services.resolution import Resolution, is_model_id, resolve_many
+from igny8.services.settings import Selections, model_ref, models_by_id, raise_if_invalid
+
+
+@dataclass(frozen=True)
+class AccountSlot:
+    """One slot of one account as the settings page shows it."""
+
+    name: str
+    label: str
+    override: Any  # the raw value stored under the slot's config key, None when absent
+    override_model: AIModelConfig | None
+    resolution: Resolution | None
+    error: str | None  # why nothing resolves, when nothing does
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the admin should fix: a dangling or unusable override, skipped candidates."""
+        found = list(self.resolution.warnings) if self.resolution else []
+        if self.override is not None and self.override_model is None:
+            found.insert(0, f"The override {self.override!r} points at no existing model;"
+                            " it is ignored. Choose a model or the global default.")
+        return found
+
+
+def account_overrides(settings: IntegrationSettings | None) -> dict[str, Any]:
+    """The slots an account overrides, with the raw value stored for each."""
+    config = (settings.config or {}) if settings is not None else {}
+    return {
+        name: config[slot.config_key]
+        for name, slot in SLOTS.items()
+        if config.get(slot.config_key) is not None
+    }
+
+
+def accounts_page(search: str, page: int, per_page: int = 25):
+    """One page of accounts (name or id search) with their settings loaded alongside."""
+    query = select(Account).options(selectinload(Account.integration_settings))
+    search = search.strip()
+    if search:
+        matches = Account.name.ilike(f"%{search}%")
+        if search.isdigit():
+            matches = or_(matches, Account.id == int(search))
+        query = query.where(matches)
+    query = query.order_by(Account.name, Account.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def load_account(account_id: int) -> Account | None:
+    """The account with its integration settings, in one query."""
+    query = (
+        select(Account)
+        .options(selectinload(Account.integration_settings))
+        .where(Account.id == account_id)
+    )
+    return db.session.scalars(query).first()
+
+
+def account_slots(account: Account) -> list[AccountSlot]:
+    """Every slot of the account: override, effective model, its source and warnings."""
+    overrides = account_overrides(account.integration_settings)
+    models = models_by_id(overrides.values())
+    rows = []
+    for name, slot in SLOTS.items():
+        try:
+            resolution, error = resolve_many([account], name)[account.id], None
+        except ResolutionError as exc:
+            resolution, error = None, exc.message
+        raw = overrides.get(name)
+        model = models.get(raw) if is_model_id(raw) else None
+        rows.append(AccountSlot(name, slot.label, raw, model, resolution, error))
+    return rows
+
+
+def _override_ref(raw: Any, models: Mapping[int, AIModelConfig]) -> str:
+    """An override as the history names it."""
+    if raw is None:
+        return "global default"
+    model = models.get(raw) if is_model_id(raw) else None
+    return model_ref(model) if model else f"{raw!r} (no such model)"
+
+
+def _store_overrides(account: Account, values: Mapping[str, int | None]) -> None:
+    """Set or remove override keys, keeping every other key of the account's config."""
+    settings = account.integration_settings
+    if settings is None:
+        settings = IntegrationSettings(account=account, config={})
+        db.session.add(settings)
+    config = dict(settings.config or {})
+    for name, model_id in values.items():
+        key = get_slot(name).config_key
+        if model_id is None:
+            config.pop(key, None)
+        else:
+            config[key] = model_id
+    settings.config = config
+
+
+def _override_changes(selections: Selections, stored: Mapping[str, Any]) -> dict[str, list]:
+    """Field-level before → after of the overrides that change."""
+    models = models_by_id(stored.values())
+    return {
+        name: [_override_ref(stored.get(name), models), model_ref(model) or "global default"]
+        for name, model in selections.items()
+        if (model.id if model else None) != stored.get(name)
+    }
+
+
+def update_account_settings(
+    account: Account, selections: Selections, expected_version: int | None
+) -> dict[str, list]:
+    """Set (model) or clear (None) the account's override per slot; one audited commit."""
+    settings = account.integration_settings
+    if settings is not None:
+        check_version(settings, expected_version, f"Settings of {account.name}")
+    stored = account_overrides(settings)
+    raise_if_invalid(f"Settings of {account.name}", selections, stored)
+    changes = _override_changes(selections, stored)
+    if changes:
+        model_ids = {name: getattr(selections[name], "id", None) for name in changes}
+        _store_overrides(account, model_ids)
+        audit.record("update", "account_settings", str(account.id), account.name, changes)
+        commit_or_conflict(f"Settings of {account.name}")
+    return changes
+
+
+def load_accounts(account_ids: Iterable[int]) -> list[Account]:
+    """The accounts with these ids and their settings (two queries); unknown ids are refused."""
+    wanted = sorted(set(account_ids))
+    query = (
+        select(Account)
+        .options(selectinload(Account.integration_settings))
+        .where(Account.id.in_(wanted))
+        .order_by(Account.name, Account.id)
+    )
+    accounts = db.session.scalars(query).all()
+    unknown = set(wanted) - {account.id for account in accounts}
+    if unknown:
+        ids = ", ".join(str(i) for i in sorted(unknown))
+        raise ValidationFailed(f"Unknown accounts: {ids}", {"account_ids": f"unknown: {ids}"})
+    return list(accounts)
+
+
+def bulk_preview(accounts: list[Account], slot_name: str) -> list[tuple[Account, str]]:
+    """Each selected account with its current override of the slot, for the confirmation page."""
+    stored = {a.id: account_overrides(a.integration_settings).get(slot_name) for a in accounts}
+    models = models_by_id(stored.values())
+    return [(account, _override_ref(stored[account.id], models)) for account in accounts]
+
+
+def bulk_set_override(
+    accounts: list[Account], slot_name: str, model: AIModelConfig | None
+) -> int:
+    """Set (model) or clear (None) one slot's override on many accounts in one commit."""
+    slot = get_slot(slot_name)
+    reason = slot.why_not(model) if model is not None else None
+    if reason:
+        raise ValidationFailed(f"{slot.label}: not a valid choice ({reason})", {"model": reason})
+    new_id = model.id if model else None
+    changed = 0
+    for account, before in bulk_preview(accounts, slot_name):
+        if account_overrides(account.integration_settings).get(slot_name) == new_id:
+            continue
+        _store_overrides(account, {slot_name: new_id})
+        after = model_ref(model) or "global default"
+        audit.record("update", "account_settings", str(account.id), account.name,
+                     {slot_name: [before, after]})
+        changed += 1
+    if changed:
+        commit_or_conflict("Account settings")
+    return changed
