@@ -1,0 +1,199 @@
+"""Where models are used, and the rules that protect used models from deactivation and deletion."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, cast, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from igny8.extensions import db
+from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSettings
+from igny8.models import IntegrationSettings
+from igny8.models.catalogue import REQUIRED_PRICES
+from igny8.services import audit
+from igny8.services.errors import ModelInUse, ValidationFailed
+
+OBJECT_TYPE = "ai_model"
+# Every stored field of a model, as written to the audit log when it is deleted.
+MODEL_FIELDS = (
+    "provider", "model_type", "model_name", "display_name", "is_active",
+    "input_price_per_1m", "cached_input_price_per_1m", "output_price_per_1m", "price_per_image",
+    "context_window", "max_output_tokens", "aliases", "deprecation_date", "notes", "origin",
+    "price_source", "price_checked_on",
+)
+
+
+@dataclass
+class Usage:
+    """The places that point at one model: global slot names and overriding accounts."""
+
+    global_slots: list[str] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+    account_slots: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        """How many places use the model (global slots plus accounts)."""
+        return len(self.global_slots) + len(self.accounts)
+
+    @property
+    def in_use(self) -> bool:
+        """Whether anything points at the model."""
+        return self.count > 0
+
+    @property
+    def global_labels(self) -> list[str]:
+        """Human names of the global slots using the model."""
+        return [SLOTS[name].label for name in self.global_slots]
+
+
+def _override_id(value: object) -> int | None:
+    """An account override value as a model id; None when it is not one."""
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _global_usage(ids: set[int], result: dict[int, Usage]) -> None:
+    """Fill in the global slots pointing at `ids` (one query)."""
+    settings = db.session.scalars(select(GlobalIntegrationSettings)).all()
+    for row in settings:
+        for slot in SLOTS.values():
+            model_id = getattr(row, slot.column)
+            if model_id in ids:
+                result[model_id].global_slots.append(slot.name)
+
+
+def _account_usage(ids: set[int], result: dict[int, Usage]) -> None:
+    """Fill in the accounts whose overrides point at `ids` (one query)."""
+    wanted = [str(model_id) for model_id in ids]
+    # The extracted JSON value cast to text matches ids stored as numbers or as strings.
+    matches = [
+        cast(IntegrationSettings.config[slot.config_key].as_string(), String).in_(wanted)
+        for slot in SLOTS.values()
+    ]
+    query = (
+        select(IntegrationSettings)
+        .options(joinedload(IntegrationSettings.account))
+        .where(or_(*matches))
+        .order_by(IntegrationSettings.account_id)
+    )
+    for settings in db.session.scalars(query).unique():
+        for slot in SLOTS.values():
+            model_id = _override_id((settings.config or {}).get(slot.config_key))
+            if model_id in ids:
+                usage = result[model_id]
+                if settings.account_id not in usage.account_slots:
+                    usage.accounts.append(settings.account)
+                usage.account_slots.setdefault(settings.account_id, []).append(slot.name)
+
+
+def usage_for(model_ids: Iterable[int]) -> dict[int, Usage]:
+    """Usage of each model id, in a constant number of queries (two) whatever their number."""
+    ids = {int(model_id) for model_id in model_ids}
+    result = {model_id: Usage() for model_id in ids}
+    if ids:
+        _global_usage(ids, result)
+        _account_usage(ids, result)
+    return result
+
+
+def _names(models: Sequence[AIModelConfig]) -> str:
+    """`a, b and c` from the models' display names."""
+    names = [f"{model.display_name} ({model.model_name})" for model in models]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def deactivation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
+    """Model id → labels of the global slots that forbid deactivating it."""
+    usage = usage_for(model.id for model in models)
+    return {mid: found.global_labels for mid, found in usage.items() if found.global_slots}
+
+
+def activation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
+    """Model id → the prices it lacks to be activated."""
+    blockers = {}
+    for model in models:
+        required = REQUIRED_PRICES.get(model.model_type, ())
+        missing = [name for name in required if getattr(model, name) is None]
+        if missing:
+            blockers[model.id] = missing
+    return blockers
+
+
+def _set_active(models: Sequence[AIModelConfig], active: bool) -> list[AIModelConfig]:
+    """Flip `is_active` on the models that differ, audit each, commit once."""
+    changed = [model for model in models if model.is_active != active]
+    action = "activate" if active else "deactivate"
+    for model in changed:
+        model.is_active = active
+        audit.record(action, OBJECT_TYPE, str(model.id), model.label,
+                     {"is_active": [not active, active]})
+    db.session.commit()
+    return changed
+
+
+def deactivate_models(models: Sequence[AIModelConfig]) -> list[AIModelConfig]:
+    """Deactivate the models; refused (nothing written) when a global setting uses any of them."""
+    blockers = deactivation_blockers([model for model in models if model.is_active])
+    if blockers:
+        blocked = [model for model in models if model.id in blockers]
+        details = "; ".join(
+            f"{model.display_name} is the {' and '.join(blockers[model.id])} of the global settings"
+            for model in blocked
+        )
+        raise ModelInUse(
+            f"Cannot deactivate {_names(blocked)}: {details}. Choose another model in the"
+            " Global Integration Settings first.",
+            {str(model.id): ", ".join(blockers[model.id]) for model in blocked},
+        )
+    return _set_active(models, False)
+
+
+def activate_models(models: Sequence[AIModelConfig]) -> list[AIModelConfig]:
+    """Activate the models; refused (nothing written) when any lacks the pricing its type needs."""
+    blockers = activation_blockers([model for model in models if not model.is_active])
+    if blockers:
+        blocked = [model for model in models if model.id in blockers]
+        raise ValidationFailed(
+            f"Cannot activate {_names(blocked)}: an active model needs complete pricing"
+            " for its type. Add the missing prices first.",
+            {str(mid): "missing " + ", ".join(missing) for mid, missing in blockers.items()},
+        )
+    return _set_active(models, True)
+
+
+def toggle_active(model: AIModelConfig) -> AIModelConfig:
+    """Activate an inactive model or deactivate an active one, with the same guards."""
+    if model.is_active:
+        deactivate_models([model])
+    else:
+        activate_models([model])
+    return model
+
+
+def _in_use_message(model: AIModelConfig, usage: Usage) -> str:
+    """The sentence that lists what keeps `model` from being deleted."""
+    places = [f"global setting {label}" for label in usage.global_labels]
+    places += [f"account {account.name}" for account in usage.accounts]
+    return f"Cannot delete {model.display_name} ({model.model_name}): used by {', '.join(places)}."
+
+
+def delete_model(model: AIModelConfig) -> None:
+    """Delete an unused model with an audit entry; refused with ModelInUse when anything uses it."""
+    usage = usage_for([model.id])[model.id]
+    if usage.in_use:
+        raise ModelInUse(_in_use_message(model, usage))
+    name = f"{model.display_name} ({model.model_name})"
+    before = audit.snapshot(model, MODEL_FIELDS)
+    audit.record("delete", OBJECT_TYPE, str(model.id), model.label,
+                 {name: [value, None] for name, value in before.items()})
+    db.session.delete(model)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ModelInUse(f"Cannot delete {name}: another record still refers to it.") from None

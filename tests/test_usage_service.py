@@ -1,0 +1,143 @@
+"""The usage service: where models are used, and the guards on deactivation and deletion."""
+import pytest
+from sqlalchemy import select
+
+from igny8.models import AIModelConfig
+from igny8.models.audit import AuditEntry
+from igny8.services import usage as usage_service
+from igny8.services.errors import ModelInUse, ValidationFailed
+from tests.factories import (
+    GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory, TextModelFactory,
+)
+
+
+def audit_entries(db, action=None):
+    """Audit entries for AI models, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.object_type == "ai_model").order_by(AuditEntry.id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return list(db.session.scalars(query))
+
+
+@pytest.fixture
+def used(db):
+    """A model used by the global OpenAI slot and two accounts, one unused, one image model."""
+    text = TextModelFactory(display_name="GPT-4o Mini", model_name="gpt-4o-mini")
+    spare = TextModelFactory(display_name="Spare", model_name="spare")
+    image = ImageModelFactory(display_name="DALL-E 3", model_name="dall-e-3")
+    GlobalSettingsFactory(openai_model_id=text.id, text_model_id=text.id, dalle_model_id=image.id)
+    IntegrationSettingsFactory(account__name="Acme", config={"openai_model_id": spare.id})
+    # An id stored as a string (as older clients wrote it) still counts.
+    IntegrationSettingsFactory(account__name="Beta", config={"text_model_id": str(spare.id),
+                                                             "openai_model_id": spare.id})
+    IntegrationSettingsFactory(account__name="Gamma", config={"api_key": "x"})
+    db.session.commit()
+    return text, spare, image
+
+
+def test_usage_lists_global_slots_and_overriding_accounts(used):
+    text, spare, image = used
+    usage = usage_service.usage_for([text.id, spare.id, image.id])
+    assert usage[text.id].global_slots == ["openai_model", "text_model"]
+    assert usage[text.id].global_labels == ["OpenAI text model", "Text model (any provider)"]
+    assert usage[text.id].accounts == []
+    assert usage[text.id].count == 2
+    assert [a.name for a in usage[spare.id].accounts] == ["Acme", "Beta"]
+    beta = usage[spare.id].accounts[1]
+    assert usage[spare.id].account_slots[beta.id] == ["openai_model", "text_model"]
+    assert usage[spare.id].count == 2 and usage[spare.id].global_slots == []
+    assert usage[image.id].global_slots == ["dalle_model"]
+
+
+def test_usage_of_unused_and_empty(used, db):
+    lonely = TextModelFactory()
+    db.session.commit()
+    assert not usage_service.usage_for([lonely.id])[lonely.id].in_use
+    assert usage_service.usage_for([]) == {}
+
+
+def test_usage_runs_a_constant_number_of_queries(used, db, count_queries):
+    ids = [m.id for m in TextModelFactory.create_batch(30)] + [m.id for m in used]
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as few:
+        usage_service.usage_for(ids[:2])
+    with count_queries() as many:
+        usage_service.usage_for(ids)
+    assert few.count == many.count == 2
+
+
+def test_deactivating_a_globally_used_model_is_refused_and_nothing_changes(used, db):
+    text, spare, _ = used
+    with pytest.raises(ModelInUse) as refused:
+        usage_service.deactivate_models([spare, text])
+    assert "GPT-4o Mini" in refused.value.message
+    assert "OpenAI text model and Text model (any provider)" in refused.value.message
+    db.session.expire_all()
+    assert spare.is_active and text.is_active  # the unused one was not deactivated either
+    assert audit_entries(db) == []
+
+
+def test_deactivating_records_audit_and_accounts_fall_back(used, db):
+    _, spare, _ = used
+    changed = usage_service.deactivate_models([spare])
+    assert changed == [spare]
+    db.session.expire_all()
+    assert db.session.get(AIModelConfig, spare.id).is_active is False
+    [entry] = audit_entries(db, "deactivate")
+    assert entry.object_id == str(spare.id) and entry.changes == {"is_active": [True, False]}
+    assert entry.actor_label == "system"
+
+
+def test_deactivating_an_inactive_model_is_a_no_op(db):
+    model = TextModelFactory(is_active=False)
+    db.session.commit()
+    assert usage_service.deactivate_models([model]) == []
+    assert audit_entries(db) == []
+
+
+def test_activating_an_unpriced_model_is_refused(db):
+    priced = TextModelFactory(is_active=False)
+    unpriced = TextModelFactory(is_active=False, display_name="Bare", output_price_per_1m=None)
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as refused:
+        usage_service.activate_models([priced, unpriced])
+    assert "Bare" in refused.value.message and "pricing" in refused.value.message
+    assert refused.value.fields == {str(unpriced.id): "missing output_price_per_1m"}
+    db.session.expire_all()
+    assert not priced.is_active and not unpriced.is_active
+
+
+def test_activating_and_toggling(db):
+    model = ImageModelFactory(is_active=False)
+    db.session.commit()
+    usage_service.toggle_active(model)
+    assert db.session.get(AIModelConfig, model.id).is_active
+    usage_service.toggle_active(model)
+    assert not db.session.get(AIModelConfig, model.id).is_active
+    assert [e.action for e in audit_entries(db)] == ["activate", "deactivate"]
+
+
+def test_delete_refused_while_used_lists_the_users(used, db):
+    text, spare, _ = used
+    with pytest.raises(ModelInUse) as global_use:
+        usage_service.delete_model(text)
+    assert "global setting OpenAI text model" in global_use.value.message
+    with pytest.raises(ModelInUse) as account_use:
+        usage_service.delete_model(spare)
+    assert "account Acme, account Beta" in account_use.value.message
+    assert db.session.scalar(select(AIModelConfig).where(AIModelConfig.id == spare.id))
+    assert audit_entries(db) == []
+
+
+def test_delete_unused_model_records_every_field(db):
+    model = TextModelFactory(display_name="Old", model_name="old-1", aliases=["old"])
+    db.session.commit()
+    model_id = model.id
+    usage_service.delete_model(model)
+    assert db.session.get(AIModelConfig, model_id) is None
+    [entry] = audit_entries(db, "delete")
+    assert entry.object_id == str(model_id)
+    assert entry.changes["model_name"] == ["old-1", None]
+    assert entry.changes["input_price_per_1m"] == ["0.15", None]
+    assert entry.changes["aliases"] == [["old"], None]
