@@ -20,6 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask catalogue seed
+	$(BIN)/flask users ensure-admin
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

@@ -35,12 +35,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the routes; every request but login, health, static and the API needs a session."""
-    from igny8 import admin, auth
+    from igny8 import admin, auth, history
 
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "root", admin.root)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(history.bp)
     app.before_request(auth.require_login)
     app.context_processor(admin.sidebar_context)
 
@@ -54,9 +55,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the `flask` CLI groups."""
+    from igny8.auth.cli import users_cli
     from igny8.cli import catalogue_cli
 
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(users_cli)
 
 
 def healthz():

@@ -1,0 +1,68 @@
+"""History pages: the global audit log and one object's field-level changes."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import Select, distinct, select
+
+from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.extensions import db
+from igny8.history.forms import HistoryFilterForm, type_label
+from igny8.models.audit import AuditEntry
+
+bp = Blueprint("history", __name__, url_prefix="/admin/history")
+PER_PAGE = 50
+
+
+def _utc_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def filtered_query(form: HistoryFilterForm) -> Select:
+    """Entries matching the form's filters, newest first."""
+    query = select(AuditEntry)
+    if form.object_type.data:
+        query = query.where(AuditEntry.object_type == form.object_type.data)
+    if form.action.data:
+        query = query.where(AuditEntry.action == form.action.data)
+    if form.actor.data:
+        query = query.where(AuditEntry.actor_label.ilike(f"%{form.actor.data.strip()}%"))
+    if form.date_from.data:
+        query = query.where(AuditEntry.created_at >= _utc_start(form.date_from.data))
+    if form.date_to.data:
+        end = _utc_start(form.date_to.data) + timedelta(days=1)
+        query = query.where(AuditEntry.created_at < end)
+    return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+
+def _known_values(column) -> list[str]:
+    return list(db.session.scalars(select(distinct(column))))
+
+
+@bp.route("/")
+@roles_required(ADMIN, SUPPORT)
+def index():
+    """The global audit log with filters and pagination."""
+    form = HistoryFilterForm(request.args)
+    form.set_choices(_known_values(AuditEntry.object_type), _known_values(AuditEntry.action))
+    if not form.validate():
+        return render_template("history/index.html", form=form, page=None), 400
+    page = db.paginate(filtered_query(form), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("history/index.html", form=form, page=page,
+                           filters=form.active_filters(), type_label=type_label)
+
+
+@bp.route("/<object_type>/<object_id>")
+@roles_required(ADMIN, SUPPORT)
+def object_history(object_type: str, object_id: str):
+    """Every recorded change of one object, newest first, field by field."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    ).all()
+    name = entries[0].object_repr if entries else f"{type_label(object_type)} {object_id}"
+    return render_template("history/object.html", entries=entries, name=name,
+                           object_type=object_type, object_id=object_id, type_label=type_label)
