@@ -35,13 +35,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the routes; every request but login, health, static and the API needs a session."""
-    from igny8 import admin, auth, history
+    from igny8 import admin, auth, catalogue, history, settings
 
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "root", admin.root)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(settings.bp)
     app.before_request(auth.require_login)
     app.context_processor(admin.sidebar_context)
 

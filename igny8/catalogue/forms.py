@@ -1,0 +1,149 @@
+"""Forms of the catalogue screens: the model form and the confirmation forms."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from igny8.models import AIModelConfig
+from igny8.models.catalogue import MODEL_TYPES, PRICE_FIELDS, PROVIDERS
+
+INTEGER_FIELDS = ("context_window", "max_output_tokens")
+# Fields the form edits, in the order the service receives them.
+MODEL_FIELDS = (
+    "provider", "model_type", "model_name", "display_name", "is_active", *PRICE_FIELDS,
+    *INTEGER_FIELDS, "aliases", "deprecation_date", "notes", "price_source", "price_checked_on",
+)
+
+
+def parse_decimal(raw: str | None) -> Decimal | None:
+    """A price typed by a user: blank is None, `$1,000.50` is 1000.50; ValueError otherwise."""
+    text = (raw or "").strip().replace("$", "").replace(",", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def parse_aliases(raw: str | None) -> list[str]:
+    """Aliases typed one per line or comma separated, blanks removed, order kept."""
+    return [part.strip() for part in re.split(r"[,\n]", raw or "") if part.strip()]
+
+
+def number_field(label: str, description: str, example: str) -> StringField:
+    """A text input for a price: parsed to Decimal, a non-number names the field."""
+    def validate(form: FlaskForm, field: StringField) -> None:
+        try:
+            parse_decimal(field.data)
+        except ValueError:
+            raise ValidationError(f"{label} must be a number, e.g. {example}.") from None
+    return StringField(label, [validate], description=description,
+                       render_kw={"inputmode": "decimal"})
+
+
+def integer_field(label: str, description: str) -> StringField:
+    """A text input for a whole number of tokens: a non-number names the field."""
+    def validate(form: FlaskForm, field: StringField) -> None:
+        text = (field.data or "").strip().replace(",", "").replace("_", "")
+        if text and not text.lstrip("-").isdigit():
+            raise ValidationError(f"{label} must be a whole number of tokens, e.g. 128000.")
+    return StringField(label, [validate], description=description,
+                       render_kw={"inputmode": "numeric"})
+
+
+class NamedDateField(DateField):
+    """A date input whose error names the field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, render_kw={"type": "date"}, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse the date; a bad value gives "<label> must be a date (YYYY-MM-DD)"."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a date (YYYY-MM-DD).") from None
+
+
+class ModelForm(FlaskForm):
+    """Create or edit an AI model; values are parsed here, rules are checked by the service."""
+
+    display_name = StringField("Display name", [InputRequired(), Length(max=150)],
+                               description="Shown in dropdowns, e.g. GPT-4o Mini.")
+    model_name = StringField("Model name", [InputRequired(), Length(max=100)],
+                             description="The provider's identifier, e.g. gpt-4o-mini.")
+    provider = SelectField("Provider", choices=dict(PROVIDERS))
+    model_type = SelectField("Type", choices=dict(MODEL_TYPES))
+    is_active = BooleanField("Active", description="Only active models can be picked in settings.")
+    input_price_per_1m = number_field("Input price", "$ per 1M input tokens (text).", "0.15")
+    cached_input_price_per_1m = number_field(
+        "Cached input price", "$ per 1M cached input tokens (text, optional).", "0.075")
+    output_price_per_1m = number_field("Output price", "$ per 1M output tokens (text).", "0.60")
+    price_per_image = number_field("Price per image", "$ per generated image (image).", "0.04")
+    context_window = integer_field("Context window", "Tokens the model reads at most.")
+    max_output_tokens = integer_field("Max output tokens", "Tokens the model writes at most.")
+    aliases = TextAreaField("Aliases", render_kw={"rows": 2}, description=(
+        "Other names this model is known by, one per line or comma separated."))
+    deprecation_date = NamedDateField("Deprecation date", [Optional()],
+                                      description="When the provider retires the model.")
+    notes = TextAreaField("Notes", render_kw={"rows": 3})
+    price_source = StringField("Price source", [Length(max=200)],
+                               description="Where the prices come from (URL or document).")
+    price_checked_on = NamedDateField("Prices checked on", [Optional()])
+    version = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.provider.data and self.provider.data not in PROVIDERS:
+            # A provider added outside the form stays selectable instead of being rewritten.
+            self.provider.choices = {**PROVIDERS, self.provider.data: self.provider.data}
+
+    @classmethod
+    def for_model(cls, model: AIModelConfig, **kwargs: Any) -> ModelForm:
+        """The form filled from a stored model, carrying its version."""
+        form = cls(obj=model, **kwargs)
+        if not form.is_submitted():
+            form.aliases.data = "\n".join(model.aliases or [])
+            form.version.data = str(model.version)
+            for name in (*PRICE_FIELDS, *INTEGER_FIELDS):
+                value = getattr(model, name)
+                form[name].data = "" if value is None else str(value)
+        return form
+
+    def values(self) -> dict[str, Any]:
+        """The parsed values for the catalogue service."""
+        values = {name: self[name].data for name in MODEL_FIELDS}
+        for name in PRICE_FIELDS:
+            values[name] = parse_decimal(self[name].data)
+        for name in INTEGER_FIELDS:
+            text = (self[name].data or "").strip().replace(",", "").replace("_", "")
+            values[name] = int(text) if text else None
+        values["aliases"] = parse_aliases(self.aliases.data)
+        for name in ("model_name", "display_name", "price_source", "notes"):
+            values[name] = (values[name] or "").strip()
+        return values
+
+    def add_errors(self, errors: dict[str, str]) -> dict[str, str]:
+        """Put service messages next to their fields; returns those matching no field."""
+        unplaced = {}
+        for name, message in errors.items():
+            if name in self._fields and name != "version":
+                self[name].errors = [*self[name].errors, message]
+            else:
+                unplaced[name] = message
+        return unplaced
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step: only the CSRF token."""

@@ -1,0 +1,97 @@
+"""The AI model list declared as data: columns, filters, search fields, page sizes, bulk actions."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import url_for
+from markupsafe import Markup
+
+from igny8.auth.roles import ADMIN, SUPPORT
+from igny8.catalogue.listing import Action, Column, Filter, ListOptions
+from igny8.models import AIModelConfig
+from igny8.models.catalogue import MODEL_TYPES, PROVIDERS, format_price
+from igny8.services.usage import usage_for
+
+DASH = Markup('<span class="text-body-secondary">&mdash;</span>')
+
+
+def price(name: str):
+    """A cell function showing one price column formatted as dollars, or a dash."""
+    def cell(row: AIModelConfig, extra: dict[str, Any]) -> str:
+        value: Decimal | None = getattr(row, name)
+        return DASH if value is None else format_price(value)
+    return cell
+
+
+def tokens(name: str):
+    """A cell function showing a token count with thousands separators, or a dash."""
+    def cell(row: AIModelConfig, extra: dict[str, Any]) -> str:
+        value: int | None = getattr(row, name)
+        return DASH if value is None else f"{value:,}"
+    return cell
+
+
+def active_badge(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
+    """A green "Active" or grey "Inactive" badge."""
+    if row.is_active:
+        return Markup('<span class="badge text-bg-success">Active</span>')
+    return Markup('<span class="badge text-bg-secondary">Inactive</span>')
+
+
+def used_by(row: AIModelConfig, extra: dict[str, Any]) -> Any:
+    """How many places (global slots + account overrides) use the model."""
+    usage = extra["usage"].get(row.id)
+    return DASH if usage is None or not usage.count else usage.count
+
+
+def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
+    """Per-page extras: the usage of every row, in a constant number of queries."""
+    return {"usage": usage_for(row.id for row in rows)}
+
+
+def detail_link(row: AIModelConfig) -> str:
+    """The model's detail page."""
+    return url_for("catalogue.detail", model_id=row.id)
+
+
+M = AIModelConfig
+MODEL_LIST = ListOptions(
+    model=AIModelConfig,
+    columns=(
+        Column("display_name", "Display name", lambda r, _: r.display_name, M.display_name,
+               link=detail_link),
+        Column("model_name", "Model name", lambda r, _: Markup("<code>%s</code>") % r.model_name,
+               M.model_name),
+        Column("provider", "Provider", lambda r, _: r.provider_label, M.provider),
+        Column("model_type", "Type", lambda r, _: MODEL_TYPES.get(r.model_type, r.model_type),
+               M.model_type),
+        Column("input_price", "Input", price("input_price_per_1m"), M.input_price_per_1m,
+               numeric=True, title="$ per 1M input tokens"),
+        Column("cached_input_price", "Cached input", price("cached_input_price_per_1m"),
+               M.cached_input_price_per_1m, numeric=True, title="$ per 1M cached input tokens"),
+        Column("output_price", "Output", price("output_price_per_1m"), M.output_price_per_1m,
+               numeric=True, title="$ per 1M output tokens"),
+        Column("image_price", "Per image", price("price_per_image"), M.price_per_image,
+               numeric=True, title="$ per generated image"),
+        Column("context_window", "Context", tokens("context_window"), M.context_window,
+               numeric=True, title="Context window in tokens"),
+        Column("is_active", "Status", active_badge, M.is_active),
+        Column("used_by", "Used by", used_by, numeric=True,
+               title="Global settings slots plus accounts overriding to this model"),
+    ),
+    filters=(
+        Filter("provider", "Provider", M.provider, PROVIDERS),
+        Filter("type", "Type", M.model_type, MODEL_TYPES),
+        Filter("active", "Status", M.is_active, {True: "Active", False: "Inactive"}),
+    ),
+    search_fields=(M.display_name, M.model_name, M.aliases),
+    search_help="Search display names, model names and aliases",
+    default_sort="display_name",
+    actions=(
+        Action("activate", "Activate selected models", (ADMIN, SUPPORT)),
+        Action("deactivate", "Deactivate selected models", (ADMIN, SUPPORT)),
+    ),
+    bulk_endpoint="catalogue.bulk",
+    annotate=annotate,
+)

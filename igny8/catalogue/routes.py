@@ -1,0 +1,221 @@
+"""Catalogue views: list, detail, create, edit, toggle, bulk (de)activation and delete."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.catalogue.forms import ConfirmForm, ModelForm
+from igny8.catalogue.listing import build_list_page
+from igny8.catalogue.options import MODEL_LIST
+from igny8.extensions import db
+from igny8.models import SLOTS, AIModelConfig
+from igny8.models.catalogue import MODEL_TYPES, format_price
+from igny8.services import catalogue as catalogue_service
+from igny8.services import usage as usage_service
+from igny8.services.errors import ConflictError, DomainError, ModelInUse, ValidationFailed
+
+bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
+BULK_ACTIONS = {"activate": "Activate", "deactivate": "Deactivate"}
+PRICE_LABELS = (
+    ("input_price_per_1m", "Input ($ per 1M tokens)"),
+    ("cached_input_price_per_1m", "Cached input ($ per 1M tokens)"),
+    ("output_price_per_1m", "Output ($ per 1M tokens)"),
+    ("price_per_image", "Per image"),
+)
+
+
+@bp.context_processor
+def catalogue_context() -> dict:
+    """Names the catalogue templates share."""
+    return {"slots": SLOTS, "model_types": MODEL_TYPES, "format_price": format_price,
+            "price_labels": PRICE_LABELS}
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """url_for, or None while the endpoint's blueprint is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def local_next(default: str) -> str:
+    """The `next` form/query value when it is a path on this site, else `default`."""
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def get_model(model_id: int) -> AIModelConfig:
+    """The model with this id, or a 404 page."""
+    model = db.session.get(AIModelConfig, model_id)
+    if model is None:
+        abort(404)
+    return model
+
+
+@bp.get("/")
+@roles_required(ADMIN, SUPPORT)
+def index():
+    """The catalogue list: search, filters with counts, sorting, pages and bulk actions."""
+    page = build_list_page(MODEL_LIST, "catalogue.index", request.args, current_user.role)
+    return render_template("catalogue/index.html", page=page)
+
+
+@bp.get("/<int:model_id>")
+@roles_required(ADMIN, SUPPORT)
+def detail(model_id: int):
+    """One model: its fields and every place that uses it."""
+    model = get_model(model_id)
+    usage = usage_service.usage_for([model.id])[model.id]
+    return render_template(
+        "catalogue/detail.html", model=model, usage=usage, form=ConfirmForm(),
+        settings_url=optional_url("settings.global_settings"),
+        history_url=optional_url("history.object_history", object_type="ai_model",
+                                 object_id=model.id),
+    )
+
+
+def _render_form(form: ModelForm, model: AIModelConfig | None, status: int = 200,
+                 problem: str | None = None):
+    """The create/edit page, with the page-level problem (if any) above the form."""
+    return render_template("catalogue/form.html", form=form, model=model,
+                           problem=problem), status
+
+
+def _failed(form: ModelForm, model: AIModelConfig | None, exc: DomainError):
+    """Re-render the form after the service refused it, messages next to their fields."""
+    if isinstance(exc, ConflictError):
+        return _render_form(form, model, 409, exc.message)
+    unplaced = form.add_errors(exc.fields)
+    problem = "The model was not saved: correct the fields marked below."
+    if unplaced:
+        problem += " " + "; ".join(unplaced.values())
+    return _render_form(form, model, 400, problem)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def create():
+    """Add a model to the catalogue."""
+    form = ModelForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _render_form(form, None, status, form.errors and "Correct the fields marked below.")
+    try:
+        model = catalogue_service.create_model(**form.values())
+    except ValidationFailed as exc:
+        return _failed(form, None, exc)
+    flash(f"Added {model.display_name} ({model.model_name}).", "success")
+    return redirect(url_for("catalogue.detail", model_id=model.id))
+
+
+@bp.route("/<int:model_id>/edit", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit(model_id: int):
+    """Change a model; a save based on a stale version is refused."""
+    model = get_model(model_id)
+    form = ModelForm.for_model(model)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return _render_form(form, model, status, form.errors and "Correct the fields marked below.")
+    try:
+        catalogue_service.update_model(model, expected_version=form.version.data, **form.values())
+    except (ValidationFailed, ConflictError) as exc:
+        return _failed(form, model, exc)
+    flash(f"Saved {model.display_name} ({model.model_name}).", "success")
+    return redirect(url_for("catalogue.detail", model_id=model.id))
+
+
+def _selected_models(ids: list[str]) -> list[AIModelConfig]:
+    """The models whose ids were ticked, in display order (one query)."""
+    wanted = {int(raw) for raw in ids if raw.isdigit()}
+    if not wanted:
+        return []
+    query = select(AIModelConfig).where(AIModelConfig.id.in_(wanted))
+    return list(db.session.scalars(query.order_by(AIModelConfig.display_name)))
+
+
+def _confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
+                  problem: str | None = None):
+    """The bulk confirmation page: what changes, what blocks it, which accounts fall back."""
+    usage = usage_service.usage_for(model.id for model in models)
+    blockers = (usage_service.deactivation_blockers(models) if action == "deactivate"
+                else usage_service.activation_blockers(models))
+    return render_template(
+        "catalogue/confirm_bulk.html", action=action, verb=BULK_ACTIONS[action], models=models,
+        usage=usage, blockers=blockers, problem=problem, form=ConfirmForm(),
+        settings_url=optional_url("settings.global_settings"),
+        back_url=local_next(url_for("catalogue.index")),
+    ), status
+
+
+def _run_bulk(action: str, models: list[AIModelConfig]):
+    """Apply a confirmed bulk action, or show the refusal on the confirmation page."""
+    service = (usage_service.activate_models if action == "activate"
+               else usage_service.deactivate_models)
+    try:
+        changed = service(models)
+    except (ModelInUse, ValidationFailed) as exc:
+        return _confirm_page(action, models, 409, exc.message)
+    done = "Activated" if action == "activate" else "Deactivated"
+    unchanged = len(models) - len(changed)
+    message = f"{done} {len(changed)} model{'s' if len(changed) != 1 else ''}."
+    if unchanged:
+        message += f" {unchanged} already {'active' if action == 'activate' else 'inactive'}."
+    flash(message, "success")
+    return redirect(local_next(url_for("catalogue.index")))
+
+
+@bp.post("/bulk")
+@roles_required(ADMIN, SUPPORT)
+def bulk():
+    """Bulk activate/deactivate: the first POST shows a confirmation, `confirm` applies it."""
+    action = request.form.get("action", "")
+    back = local_next(url_for("catalogue.index"))
+    if action not in BULK_ACTIONS:
+        flash("Choose an action to run on the selected models.", "warning")
+        return redirect(back)
+    models = _selected_models(request.form.getlist("ids"))
+    if not models:
+        flash("Tick at least one model to run an action on. No models were changed.", "warning")
+        return redirect(back)
+    if request.form.get("confirm") != "yes":
+        return _confirm_page(action, models)
+    return _run_bulk(action, models)
+
+
+@bp.post("/<int:model_id>/toggle")
+@roles_required(ADMIN, SUPPORT)
+def toggle(model_id: int):
+    """Flip a model's active flag; deactivating one accounts override to asks first."""
+    model = get_model(model_id)
+    if model.is_active and usage_service.usage_for([model.id])[model.id].accounts:
+        return _confirm_page("deactivate", [model])
+    return _run_bulk("deactivate" if model.is_active else "activate", [model])
+
+
+@bp.route("/<int:model_id>/delete", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def delete(model_id: int):
+    """Delete an unused model after confirmation; a used one is refused with its users."""
+    model = get_model(model_id)
+    form = ConfirmForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        name = f"{model.display_name} ({model.model_name})"
+        try:
+            usage_service.delete_model(model)
+        except ModelInUse as exc:
+            problem, status = exc.message, 409
+        else:
+            flash(f"Deleted {name}.", "success")
+            return redirect(url_for("catalogue.index"))
+    usage = usage_service.usage_for([model.id])[model.id]
+    return render_template("catalogue/confirm_delete.html", model=model, usage=usage, form=form,
+                           problem=problem,
+                           settings_url=optional_url("settings.global_settings")), status
