@@ -1,0 +1,172 @@
+"""Seeding: load the packaged catalogue and fill the empty global model slots.
+
+The rule: a catalogue entry missing from the database (by provider and model_name) is inserted
+with origin 'seed'; an existing row whose origin is still 'seed' is refreshed from the file; a row
+with any other origin (created by an admin, or a seed row an admin edited, see `update_model`)
+is never touched. Global settings row 1 is created if missing, and only EMPTY slots get their
+default model (`IGNY8_DEFAULT_MODELS`), and only when that model may fill the slot (right
+provider and type, active). Everything is validated by the catalogue rules and committed once.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from igny8.extensions import db
+from igny8.models import (
+    GLOBAL_SETTINGS_ID,
+    SLOTS,
+    AIModelConfig,
+    GlobalIntegrationSettings,
+    Slot,
+)
+from igny8.services.catalogue import clean_fields, match_name, model_errors
+from igny8.services.errors import ValidationFailed
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
+# A field an entry leaves out takes this value, so the file fully describes its seed rows.
+ENTRY_DEFAULTS: dict[str, Any] = {
+    "is_active": False, "input_price_per_1m": None, "cached_input_price_per_1m": None,
+    "output_price_per_1m": None, "price_per_image": None, "context_window": None,
+    "max_output_tokens": None, "aliases": [], "deprecation_date": None, "notes": "",
+    "price_source": "", "price_checked_on": None,
+}
+
+
+@dataclass
+class SeedReport:
+    """What a seed run did, by provider/model_name or slot name."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    slots_filled: dict[str, str] = field(default_factory=dict)
+    slots_kept: list[str] = field(default_factory=list)
+    slots_empty: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The report as printable lines."""
+        lines = [
+            f"Catalogue: {len(self.created)} created, {len(self.updated)} updated,"
+            f" {len(self.unchanged)} unchanged, {len(self.kept)} kept (admin-owned),"
+            f" {len(self.skipped)} skipped"
+        ]
+        lines += [f"  skipped {key}: {reason}" for key, reason in self.skipped.items()]
+        prefix = "Global settings:"
+        lines += [f"{prefix} {slot} set to {name}" for slot, name in self.slots_filled.items()]
+        lines += [f"{prefix} {slot} kept (already chosen)" for slot in self.slots_kept]
+        lines += [f"{prefix} {slot} left empty: {why}" for slot, why in self.slots_empty.items()]
+        return lines
+
+
+def load_entries(path: Path = DATA_FILE) -> list[dict[str, Any]]:
+    """The model entries of a catalogue data file."""
+    return json.loads(path.read_text(encoding="utf-8"))["models"]
+
+
+def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | None = None
+                   ) -> SeedReport:
+    """Upsert the catalogue entries and fill empty slots with `defaults`; one commit."""
+    entries = load_entries() if entries is None else entries
+    rows = list(db.session.scalars(select(AIModelConfig).order_by(AIModelConfig.id)))
+    report = SeedReport()
+    for entry in entries:
+        _seed_entry(entry, rows, report)
+    _fill_slots(rows, defaults, report)
+    db.session.commit()
+    return report
+
+
+def _others(rows: list[AIModelConfig], model: AIModelConfig) -> list[tuple[str, list[str]]]:
+    """(model_name, aliases) of the same provider's other rows, from memory."""
+    return [(row.model_name, row.aliases or []) for row in rows
+            if row.provider == model.provider and row is not model]
+
+
+def _seed_entry(entry: dict[str, Any], rows: list[AIModelConfig], report: SeedReport) -> None:
+    """Insert, refresh or leave one catalogue entry, recording which in `report`."""
+    key = f"{entry.get('provider')}/{entry.get('model_name')}"
+    try:
+        values, errors = clean_fields({**ENTRY_DEFAULTS, **entry, "origin": "seed"})
+    except ValidationFailed as exc:  # unknown keys in the file
+        report.skipped[key] = exc.message
+        return
+    existing = next((row for row in rows if (row.provider, row.model_name)
+                     == (values.get("provider"), values.get("model_name"))), None)
+    if errors:
+        report.skipped[key] = "; ".join(f"{name}: {message}" for name, message in errors.items())
+    elif existing is None:
+        _insert(values, rows, report, key)
+    elif existing.origin != "seed":
+        report.kept.append(key)
+    else:
+        _refresh(existing, values, rows, report, key)
+
+
+def _insert(values: dict[str, Any], rows: list[AIModelConfig], report: SeedReport,
+            key: str) -> None:
+    """Add a new seed row when the catalogue rules accept it."""
+    model = AIModelConfig(**values)
+    errors = model_errors(model, others=_others(rows, model))
+    if errors:
+        report.skipped[key] = "; ".join(f"{name}: {message}" for name, message in errors.items())
+        return
+    db.session.add(model)
+    rows.append(model)
+    report.created.append(key)
+
+
+def _refresh(model: AIModelConfig, values: dict[str, Any], rows: list[AIModelConfig],
+             report: SeedReport, key: str) -> None:
+    """Bring a seed row up to date with its entry, or leave it as it was if that breaks a rule."""
+    old = {name: getattr(model, name) for name, value in values.items()
+           if getattr(model, name) != value}
+    if not old:
+        report.unchanged.append(key)
+        return
+    with db.session.no_autoflush:
+        for name in old:
+            setattr(model, name, values[name])
+        errors = model_errors(model, others=_others(rows, model))
+        if errors:
+            for name, value in old.items():
+                setattr(model, name, value)
+            report.skipped[key] = "; ".join(f"{name}: {msg}" for name, msg in errors.items())
+            return
+    report.updated.append(key)
+
+
+def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: SeedReport) -> None:
+    """Create settings row 1 if missing and give each empty slot its default model."""
+    settings = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
+    if settings is None:
+        settings = GlobalIntegrationSettings(id=GLOBAL_SETTINGS_ID)
+        db.session.add(settings)
+    for slot in SLOTS.values():
+        if getattr(settings, slot.column) is not None:
+            report.slots_kept.append(slot.name)
+            continue
+        name = defaults.get(slot.name)
+        candidates = [row for row in rows if slot.provider in (None, row.provider)]
+        model = match_name(candidates, name) if name else None
+        reason = _slot_problem(slot, name, model)
+        if reason:
+            report.slots_empty[slot.name] = reason
+        else:
+            setattr(settings, slot.name, model)
+            report.slots_filled[slot.name] = model.model_name
+
+
+def _slot_problem(slot: Slot, name: str | None, model: AIModelConfig | None) -> str | None:
+    """Why the default `name` cannot fill `slot`, or None when it can."""
+    if not name:
+        return "no default model is configured"
+    if model is None:
+        return f"no {slot.provider or 'catalogue'} model is named {name!r}"
+    return slot.why_not(model)
