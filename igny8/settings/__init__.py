@@ -1,0 +1,13 @@
+"""Global and account integration settings screens (blueprint `settings`)."""
+from igny8.admin.sidebar import AdminSection, register_section
+from igny8.settings import account_routes  # noqa: F401  (adds the account views to bp)
+from igny8.settings.routes import bp
+
+register_section(
+    AdminSection("AI & Automation", "Global Integration Settings", "settings.global_settings", 10)
+)
+register_section(
+    AdminSection("AI & Automation", "Account Integration Settings", "settings.accounts", 20)
+)
+
+__all__ = ["bp"]

@@ -1,0 +1,182 @@
+"""Account integration settings screens: list, one account's overrides, bulk set/clear."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.models import SLOTS, AIModelConfig
+from igny8.services import account_settings as service
+from igny8.services.errors import ConflictError, ValidationFailed
+from igny8.services.resolution import is_model_id
+from igny8.services.settings import (
+    active_models_by_slot,
+    choices_with_current,
+    global_models,
+    load_global_settings,
+    models_by_id,
+)
+from igny8.settings.forms import (
+    AccountSettingsForm,
+    BulkOverrideForm,
+    bulk_action_choices,
+    parse_bulk_action,
+)
+from igny8.settings.routes import (
+    apply_domain_errors,
+    bp,
+    describe_changes,
+    flash_form_errors,
+    history_url,
+)
+
+PER_PAGE = 25
+
+
+@bp.get("/accounts")
+@roles_required(ADMIN, SUPPORT)
+def accounts():
+    """Accounts with the slots each overrides; admins select some for a bulk change."""
+    return render_accounts()
+
+
+def render_accounts(status: int = 200):
+    """The accounts list page for the search and page in the query string."""
+    search = request.args.get("q", "")
+    page = request.args.get("page", 1, type=int)
+    pagination = service.accounts_page(search, max(page, 1), PER_PAGE)
+    overrides = {
+        account.id: service.account_overrides(account.integration_settings)
+        for account in pagination.items
+    }
+    bulk_form = None
+    if current_user.is_admin:
+        bulk_form = BulkOverrideForm(formdata=None)
+        bulk_form.action.choices = bulk_action_choices(active_models_by_slot())
+    return render_template(
+        "settings/accounts.html", title="Account Integration Settings", pagination=pagination,
+        search=search, overrides=overrides, slots=SLOTS, bulk_form=bulk_form,
+    ), status
+
+
+def account_blank_texts() -> dict[str, str]:
+    """The first option of each slot: use the global default, naming it."""
+    current = global_models(load_global_settings())
+    return {
+        name: f"Use global default ({model.label if model else 'not set'})"
+        for name, model in current.items()
+    }
+
+
+def account_form(account, formdata_from_request: bool) -> AccountSettingsForm:
+    """The account's form, its current overrides as defaults and the slots' choices."""
+    settings = account.integration_settings
+    overrides = service.account_overrides(settings)
+    models = models_by_id(overrides.values())
+    selected = {name: models.get(raw) if is_model_id(raw) else None
+                for name, raw in overrides.items()}
+    data = {**selected, "version": settings.version if settings is not None else 0}
+    form = AccountSettingsForm(data=data) if formdata_from_request else AccountSettingsForm(
+        formdata=None, data=data)
+    form.use_choices(choices_with_current(active_models_by_slot(), selected),
+                     account_blank_texts())
+    return form
+
+
+def render_account(account, form: AccountSettingsForm | None = None, status: int = 200):
+    """One account: effective model, source and price per slot, and the admin's form."""
+    form = form or account_form(account, formdata_from_request=False)
+    page = render_template(
+        "settings/account.html", title=f"Integration settings: {account.name}", account=account,
+        rows=service.account_slots(account), form=form, can_edit=current_user.is_admin,
+        history_url=history_url("account_settings", account.id),
+    )
+    return page, status
+
+
+def load_or_404(account_id: int):
+    """The account with its settings, or a 404 page."""
+    account = service.load_account(account_id)
+    if account is None:
+        abort(404, description=f"There is no account with id {account_id}.")
+    return account
+
+
+@bp.get("/accounts/<int:account_id>")
+@roles_required(ADMIN, SUPPORT)
+def account(account_id: int):
+    """Show one account's integration settings (read-only for support)."""
+    return render_account(load_or_404(account_id))
+
+
+@bp.post("/accounts/<int:account_id>")
+@roles_required(ADMIN)
+def save_account(account_id: int):
+    """Store the admin's overrides; the first option clears a slot's override."""
+    account = load_or_404(account_id)
+    form = account_form(account, formdata_from_request=True)
+    if not form.validate():
+        flash_form_errors(form, f"Settings of {account.name}")
+        return render_account(account, form, 400)
+    try:
+        changes = service.update_account_settings(account, form.selections(), form.version.data)
+    except ConflictError as error:
+        flash(error.message, "danger")
+        return render_account(load_or_404(account_id), status=409)
+    except ValidationFailed as error:
+        apply_domain_errors(form, error)
+        return render_account(account, form, 400)
+    if changes:
+        flash(f"Settings of {account.name} saved. {describe_changes(changes)}", "success")
+    else:
+        flash("Nothing changed.", "info")
+    return redirect(url_for("settings.account", account_id=account.id))
+
+
+def selected_account_ids() -> list[int]:
+    """The ticked accounts; a value that is not an id is refused with a 400 page."""
+    raw = request.form.getlist("account_ids")
+    try:
+        return sorted({int(value) for value in raw})
+    except ValueError:
+        abort(400, description="account_ids: every selected account must be an account id.")
+
+
+def bulk_target(form: BulkOverrideForm) -> tuple[str, AIModelConfig | None]:
+    """The slot and model (None: clear) the bulk action names; unknown models are refused."""
+    slot_name, model_id = parse_bulk_action(form.action.data)
+    if model_id is None:
+        return slot_name, None
+    model = models_by_id([model_id]).get(model_id)
+    if model is None:
+        raise ValidationFailed(f"model {model_id} does not exist", {"action": "unknown model"})
+    return slot_name, model
+
+
+@bp.post("/accounts/bulk")
+@roles_required(ADMIN)
+def bulk_override():
+    """First post: the confirmation page; confirmed post: set or clear for every account."""
+    form = BulkOverrideForm()
+    form.action.choices = bulk_action_choices(active_models_by_slot())
+    account_ids = selected_account_ids()
+    if not account_ids or not form.validate():
+        problem = "select at least one account" if not account_ids else "choose a valid change"
+        flash(f"Bulk change not applied: {problem}.", "danger")
+        return render_accounts(400)
+    try:
+        selected = service.load_accounts(account_ids)
+        slot_name, model = bulk_target(form)
+        if form.confirmed.data != "yes":
+            preview = service.bulk_preview(selected, slot_name)
+            return render_template(
+                "settings/bulk_confirm.html", title="Confirm bulk change", form=form,
+                preview=preview, slot=SLOTS[slot_name], model=model)
+        changed = service.bulk_set_override(selected, slot_name, model)
+    except ValidationFailed as error:
+        flash(f"Bulk change not applied: {error.message}", "danger")
+        return render_accounts(400)
+    target = model.label if model else "the global default"
+    flash(f"{SLOTS[slot_name].label} set to {target} for {changed} of {len(selected)} "
+          f"selected accounts.", "success")
+    return redirect(url_for("settings.accounts"))

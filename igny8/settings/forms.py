@@ -1,0 +1,102 @@
+"""Forms of the settings screens: one model dropdown per slot, a hidden version, bulk actions."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+from wtforms_sqlalchemy.fields import QuerySelectField
+
+from igny8.models import SLOTS, AIModelConfig, get_slot
+
+CLEAR = "clear"
+
+
+def slot_choice_label(slot_name: str, model: AIModelConfig) -> str:
+    """The model's pricing label, flagged when it no longer fits the slot."""
+    reason = get_slot(slot_name).why_not(model)
+    if reason is None:
+        return model.label
+    if not model.is_active:
+        return f"{model.label} — inactive — choose a replacement"
+    return f"{model.label} — not valid here ({reason}) — choose a replacement"
+
+
+class SlotForm(FlaskForm):
+    """Base of the per-slot forms: fields named after SLOTS, fed from choices loaded once."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def slot_fields(self) -> list[QuerySelectField]:
+        """The model dropdowns, in SLOTS order."""
+        return [self[name] for name in SLOTS]
+
+    def use_choices(
+        self, choices: Mapping[str, list[AIModelConfig]], blank_texts: Mapping[str, str]
+    ) -> None:
+        """Give every dropdown its preloaded choices (no query per field) and blank text."""
+        for field in self.slot_fields():
+            field.query_factory = choices[field.name].copy
+            field.get_label = lambda model, name=field.name: slot_choice_label(name, model)
+            field.blank_text = blank_texts[field.name]
+
+    def selections(self) -> dict[str, AIModelConfig | None]:
+        """The chosen model (or None) per slot."""
+        return {field.name: field.data for field in self.slot_fields()}
+
+
+def _add_slot_fields(form_class: type[SlotForm]) -> type[SlotForm]:
+    """Add one QuerySelectField per slot, so a new slot needs no form change."""
+    for name, slot in SLOTS.items():
+        setattr(form_class, name, QuerySelectField(slot.label, allow_blank=True))
+    return form_class
+
+
+@_add_slot_fields
+class GlobalSettingsForm(SlotForm):
+    """The platform's model per slot."""
+
+    submit = SubmitField("Save global settings")
+
+
+@_add_slot_fields
+class AccountSettingsForm(SlotForm):
+    """An account's override per slot; the blank choice means "use the global default"."""
+
+    submit = SubmitField("Save account settings")
+
+
+def bulk_action_choices(choices: Mapping[str, list[AIModelConfig]]) -> dict[str, list]:
+    """Grouped options `slot:model_id` and `slot:clear`, one group per slot."""
+    grouped = {}
+    for name, slot in SLOTS.items():
+        options = [(f"{name}:{CLEAR}", "Clear the override (use the global default)")]
+        options += [(f"{name}:{model.id}", model.label) for model in choices[name]]
+        grouped[slot.label] = options
+    return grouped
+
+
+def parse_bulk_action(value: str) -> tuple[str, int | None]:
+    """`slot:model_id` → (slot, id); `slot:clear` → (slot, None); ValueError when malformed."""
+    slot_name, _, target = (value or "").partition(":")
+    get_slot(slot_name)
+    if target == CLEAR:
+        return slot_name, None
+    return slot_name, int(target)
+
+
+class BulkOverrideForm(FlaskForm):
+    """Set or clear one slot's override on the selected accounts, after a confirmation."""
+
+    action = SelectField("Set for the selected accounts", validators=[DataRequired()])
+    confirmed = HiddenField()
+    submit = SubmitField("Review change")
+
+    def validate_action(self, field) -> None:
+        """The action names a known slot and either `clear` or a model id."""
+        try:
+            parse_bulk_action(field.data)
+        except (KeyError, ValueError):
+            raise ValidationError("Not a valid choice") from None

@@ -1,0 +1,135 @@
+"""Global integration settings screen: support reads, admins change."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.models import SLOTS, AIModelConfig
+from igny8.services.errors import ConflictError, ValidationFailed
+from igny8.services.settings import (
+    active_models_by_slot,
+    choices_with_current,
+    global_models,
+    load_global_settings,
+    slot_problem,
+    slot_usage,
+    update_global_settings,
+)
+from igny8.settings.forms import GlobalSettingsForm, SlotForm
+
+bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
+
+
+def describe_changes(changes: dict[str, list]) -> str:
+    """`OpenAI text model: A → B; …` for the success message."""
+    return "; ".join(
+        f"{SLOTS[name].label}: {before or 'not set'} → {after or 'not set'}"
+        for name, (before, after) in changes.items()
+    )
+
+
+def flash_form_errors(form: SlotForm, what: str) -> None:
+    """One message naming every field that was refused."""
+    problems = [
+        f"{form[name].label.text}: {'; '.join(errors)}" for name, errors in form.errors.items()
+    ]
+    flash(f"{what} not saved. " + " ".join(f"{p}." for p in problems), "danger")
+
+
+def apply_domain_errors(form: SlotForm, error: ValidationFailed) -> None:
+    """Show a service's field errors next to the matching fields."""
+    for name, message in error.fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+    flash(error.message, "danger")
+
+
+def history_url(object_type: str, object_id: object) -> str | None:
+    """Link to the object's history page, when the history screens are installed."""
+    try:
+        return url_for("history.object_history", object_type=object_type, object_id=object_id)
+    except BuildError:
+        return None
+
+
+def global_blank_texts() -> dict[str, str]:
+    """The empty choice of each global slot names the built-in default it falls back to."""
+    defaults = current_app.config.get("IGNY8_DEFAULT_MODELS", {})
+    return {
+        name: f"Not set — use the built-in default ({defaults.get(name, 'none')})"
+        for name in SLOTS
+    }
+
+
+def current_warnings(current: dict[str, AIModelConfig | None]) -> dict[str, str]:
+    """Per slot, why its stored model should be replaced."""
+    found = {name: slot_problem(name, model) for name, model in current.items()}
+    return {
+        name: f"{problem[0].upper()}{problem[1:]} — choose a replacement"
+        for name, problem in found.items()
+        if problem
+    }
+
+
+def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
+    """The page: current value, warnings and follower counts per slot, and the admin's form."""
+    row = load_global_settings()
+    current = global_models(row)
+    if form is None:
+        form = GlobalSettingsForm(formdata=None, data={**current, "version": _version(row)})
+    form.use_choices(choices_with_current(active_models_by_slot(), current), global_blank_texts())
+    page = render_template(
+        "settings/global.html",
+        title="Global Integration Settings",
+        form=form,
+        slots=SLOTS,
+        current=current,
+        warnings=current_warnings(current),
+        usage=slot_usage(),
+        can_edit=current_user.is_admin,
+        history_url=history_url("global_settings", 1),
+    )
+    return page, status
+
+
+def _version(row) -> int | None:
+    """The version the form carries; 0 while the row does not exist (its creation is a change)."""
+    return row.version if row is not None else 0
+
+
+@bp.get("/global")
+@roles_required(ADMIN, SUPPORT)
+def global_settings():
+    """Show the global model per slot (read-only for support)."""
+    return render_global()
+
+
+@bp.post("/global")
+@roles_required(ADMIN)
+def save_global_settings():
+    """Store the admin's choices; invalid input or a stale version changes nothing."""
+    row = load_global_settings()
+    current = global_models(row)
+    form = GlobalSettingsForm(data={**current, "version": _version(row)})
+    form.use_choices(choices_with_current(active_models_by_slot(), current), global_blank_texts())
+    if not form.validate():
+        flash_form_errors(form, "Global settings")
+        return render_global(form, 400)
+    warnings = current_warnings(form.selections())  # read before the commit expires the rows
+    try:
+        changes = update_global_settings(form.selections(), form.version.data)
+    except ConflictError as error:
+        flash(error.message, "danger")
+        return render_global(status=409)
+    except ValidationFailed as error:
+        apply_domain_errors(form, error)
+        return render_global(form, 400)
+    if changes:
+        flash(f"Global settings saved. {describe_changes(changes)}", "success")
+    else:
+        flash("Nothing changed.", "info")
+    for message in warnings.values():
+        flash(message, "warning")
+    return redirect(url_for("settings.global_settings"))
