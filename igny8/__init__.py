@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the routes; every request but login, health, static and the API needs a session."""
     from igny8 import admin, auth, catalogue, history, settings
+    from igny8.api import init_api
 
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "root", admin.root)
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(history.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(settings.bp)
+    init_api(app)
     app.before_request(auth.require_login)
     app.context_processor(admin.sidebar_context)
 

@@ -1,5 +1,6 @@
 """The igny8 models, one module per domain."""
 from igny8.models.accounts import Account, IntegrationSettings
+from igny8.models.api_keys import ApiKey
 from igny8.models.audit import AuditEntry
 from igny8.models.catalogue import AIModelConfig
 from igny8.models.settings import GLOBAL_SETTINGS_ID, GlobalIntegrationSettings
@@ -11,6 +12,7 @@ __all__ = [
     "SLOTS",
     "AIModelConfig",
     "Account",
+    "ApiKey",
     "AuditEntry",
     "GlobalIntegrationSettings",
     "IntegrationSettings",

@@ -1,0 +1,47 @@
+"""JSON API at /api/v1 (flask-smorest): catalogue models and integration settings, by API key."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from igny8.api import actor, docs, models_routes, settings_routes  # noqa: F401  (bp, events)
+from igny8.api import admin as keys_admin
+from igny8.api.blueprint import bp
+from igny8.api.cli import api_keys_cli
+from igny8.api.errors import register_app_error_handler
+from igny8.api.schemas import ErrorSchema, Price
+from igny8.extensions import csrf
+
+API_SETTINGS = {
+    "API_TITLE": "igny8",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    # The document and the docs page are served by the `api` blueprint itself.
+    "OPENAPI_URL_PREFIX": None,
+}
+SECURITY_SCHEME = {"type": "http", "scheme": "bearer",
+                   "description": "An API key issued under System → API keys"}
+
+
+class Igny8Api(Api):
+    """flask-smorest's Api without its app-wide error handler: admin pages keep theirs."""
+
+    ERROR_SCHEMA = ErrorSchema  # the documented error responses use igny8's shape
+
+    def _register_error_handlers(self):
+        """Only /api/ routing errors are ours at app level; views answer through `bp`."""
+        register_app_error_handler(self._app)
+
+
+def init_api(app: Flask) -> Igny8Api:
+    """Create the app's Api, register the blueprint and the `flask api-keys` commands."""
+    for key, value in API_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = Igny8Api(app, spec_kwargs={"security": [{"ApiKey": []}]})
+    api.register_field(Price, "string", "decimal")
+    api.spec.components.security_scheme("ApiKey", SECURITY_SCHEME)
+    api.register_blueprint(bp)
+    csrf.exempt(bp)  # authenticated by key, not by a session cookie
+    app.register_blueprint(keys_admin.bp)
+    app.cli.add_command(api_keys_cli)
+    return api

@@ -1,0 +1,48 @@
+"""The `api` blueprint at /api/v1: key authentication and JSON errors for all its views."""
+from __future__ import annotations
+
+from flask import g, request
+from flask_smorest import Blueprint
+
+from igny8.api.errors import ApiError, register_blueprint_error_handlers
+from igny8.services.api_keys import authenticate
+
+bp = Blueprint(
+    "api", __name__, url_prefix="/api/v1",
+    description="The igny8 AI model catalogue and integration settings.",
+)
+# The description of the API is public: it holds no data.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi_json", "api.docs"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+CHALLENGE = 'Bearer realm="igny8"'
+register_blueprint_error_handlers(bp)
+
+
+def bearer_token() -> str | None:
+    """The key from `Authorization: Bearer <key>`, or None when the header is absent or other."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+@bp.before_request
+def require_api_key() -> None:
+    """Every API call but the description needs a live key; writes need write scope."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    token = bearer_token()
+    if token is None:
+        raise ApiError(401, "Send an API key in the header Authorization: Bearer <key>.",
+                       headers={"WWW-Authenticate": CHALLENGE})
+    key = authenticate(token)
+    if key is None:
+        raise ApiError(401, "The API key is not valid or was revoked.",
+                       headers={"WWW-Authenticate": f'{CHALLENGE}, error="invalid_token"'})
+    if request.method in WRITE_METHODS and not key.can_write:
+        raise ApiError(403, f"The API key {key.name} has read scope; changes need a write key.")
+    g.api_key = key
+    g.api_actor_label = key.actor_label
+    if request.method in BODY_METHODS and not request.is_json:
+        # Without this a form-encoded body would be ignored and the write silently lost.
+        raise ApiError(415, "Send the body as JSON with the header Content-Type: application/json.")

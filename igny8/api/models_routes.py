@@ -1,0 +1,123 @@
+"""/api/v1/models: list, read, create, change and delete catalogue models."""
+from __future__ import annotations
+
+import math
+
+import marshmallow as ma
+from flask.views import MethodView
+from sqlalchemy import String, cast, func, or_, select
+
+from igny8.api.blueprint import bp
+from igny8.api.errors import ApiError
+from igny8.api.schemas import (
+    ErrorSchema,
+    ModelCreateSchema,
+    ModelListSchema,
+    ModelQuerySchema,
+    ModelSchema,
+    ModelUpdateSchema,
+)
+from igny8.extensions import db
+from igny8.models.catalogue import AIModelConfig
+from igny8.services import catalogue, usage
+from igny8.services.errors import ModelInUse
+from igny8.services.locking import check_version
+
+TAGS = ["models"]
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with its wildcards escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered_models(args: dict):
+    """The SELECT of models matching the query filters, ordered by provider and name."""
+    query = select(AIModelConfig)
+    for name in ("provider", "model_type"):
+        if args.get(name):
+            query = query.where(getattr(AIModelConfig, name) == args[name])
+    if args.get("is_active") is not None:
+        query = query.where(AIModelConfig.is_active.is_(args["is_active"]))
+    if args.get("q"):
+        pattern = _like(args["q"].strip().lower())
+        columns = (AIModelConfig.model_name, AIModelConfig.display_name,
+                   cast(AIModelConfig.aliases, String))
+        query = query.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
+    return query.order_by(AIModelConfig.provider, AIModelConfig.model_name, AIModelConfig.id)
+
+
+def get_model_or_404(model_id: int) -> AIModelConfig:
+    """The model with this id, or a 404 naming it."""
+    model = db.session.get(AIModelConfig, model_id)
+    if model is None:
+        raise ApiError(404, f"There is no AI model with id {model_id}.")
+    return model
+
+
+def refuse_deactivation_if_used(model: AIModelConfig) -> None:
+    """409 naming the global slots when the model is a global default; writes nothing."""
+    if not usage.deactivation_blockers([model]):
+        return
+    try:
+        usage.deactivate_models([model])  # refuses, with the admin screens' message
+    except ModelInUse as exc:
+        raise ModelInUse(exc.message, {"is_active": exc.message}) from None
+
+
+@bp.route("/models", tags=TAGS)
+class Models(MethodView):
+    """The model catalogue."""
+
+    @bp.arguments(ModelQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, ModelListSchema)
+    @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    def get(self, args):
+        """List models, filtered and paginated (two queries whatever the page size)."""
+        query = filtered_models(args)
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        page, per_page = args["page"], args["per_page"]
+        rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+        return {"items": rows, "total": total, "page": page, "per_page": per_page,
+                "pages": math.ceil(total / per_page)}
+
+    @bp.arguments(ModelCreateSchema)
+    @bp.response(201, ModelSchema)
+    @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
+    def post(self, fields):
+        """Add a model; the catalogue rules of the admin form apply."""
+        return catalogue.create_model(**fields, origin="api")
+
+
+@bp.route("/models/<int:model_id>", tags=TAGS)
+class ModelById(MethodView):
+    """One model of the catalogue."""
+
+    @bp.response(200, ModelSchema)
+    @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
+    def get(self, model_id):
+        """Read one model."""
+        return get_model_or_404(model_id)
+
+    @bp.arguments(ModelUpdateSchema)
+    @bp.response(200, ModelSchema)
+    @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
+    @bp.alt_response(409, schema=ErrorSchema,
+                     description="A global setting uses it, or it changed since `version`")
+    @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
+    def patch(self, changes, model_id):
+        """Change the fields sent; deactivating a global default is refused."""
+        model = get_model_or_404(model_id)
+        check_version(model, changes.pop("version", None))
+        if model.is_active and changes.get("is_active") is False:
+            refuse_deactivation_if_used(model)
+        return catalogue.update_model(model, **changes) if changes else model
+
+    @bp.response(204)
+    @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
+    @bp.alt_response(409, schema=ErrorSchema, description="Settings still use the model")
+    def delete(self, model_id):
+        """Delete a model nothing uses; 409 lists what uses it."""
+        usage.delete_model(get_model_or_404(model_id))
+        return None

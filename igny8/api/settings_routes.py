@@ -1,0 +1,113 @@
+"""/api/v1/settings/global and /api/v1/accounts/{id}/integration-settings."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from igny8.api.blueprint import bp
+from igny8.api.errors import ApiError
+from igny8.api.schemas import ErrorSchema
+from igny8.api.settings_schemas import (
+    AccountSettingsSchema,
+    AccountSettingsUpdateSchema,
+    GlobalSettingsSchema,
+    GlobalSettingsUpdateSchema,
+)
+from igny8.models import SLOTS, AIModelConfig
+from igny8.services import account_settings, settings
+
+TAGS = ["settings"]
+
+
+def selections_from_ids(values: dict[str, Any]) -> dict[str, AIModelConfig | None]:
+    """Slot → model for the ids sent (None clears); an unknown id is a 422 naming its slot."""
+    models = settings.models_by_id(values.values())
+    missing = {name: f"{SLOTS[name].label}: model {model_id} does not exist"
+               for name, model_id in values.items()
+               if model_id is not None and model_id not in models}
+    if missing:
+        raise ApiError(422, "Nothing was saved: " + "; ".join(missing.values()), missing)
+    return {name: models.get(model_id) for name, model_id in values.items()}
+
+
+def global_settings_body() -> dict[str, Any]:
+    """Every slot's model id and details, with the row's version."""
+    row = settings.load_global_settings()
+    body: dict[str, Any] = {"version": row.version if row else 0,
+                            "updated_at": row.updated_at if row else None}
+    for name, model in settings.global_models(row).items():
+        body[name] = model.id if model else None
+        body[f"{name}_details"] = model
+    return body
+
+
+@bp.route("/settings/global", tags=TAGS)
+class GlobalSettings(MethodView):
+    """The platform's default model per slot."""
+
+    @bp.response(200, GlobalSettingsSchema)
+    def get(self):
+        """Read every slot: the model id and its details (null when unset)."""
+        return global_settings_body()
+
+    @bp.arguments(GlobalSettingsUpdateSchema)
+    @bp.response(200, GlobalSettingsSchema)
+    @bp.alt_response(409, schema=ErrorSchema, description="Changed since `version`")
+    @bp.alt_response(422, schema=ErrorSchema,
+                     description="An id is unknown, inactive or of the wrong provider or type")
+    def patch(self, values):
+        """Point the slots sent at other models; nothing is written when one is refused."""
+        version = values.pop("version", None)
+        settings.update_global_settings(selections_from_ids(values), version)
+        return global_settings_body()
+
+
+def account_or_404(account_id: int):
+    """The account with its settings loaded, or a 404 naming the id."""
+    account = account_settings.load_account(account_id)
+    if account is None:
+        raise ApiError(404, f"There is no account with id {account_id}.")
+    return account
+
+
+def account_settings_body(account) -> dict[str, Any]:
+    """The account's stored overrides and every slot's effective model with its source."""
+    overrides = account_settings.account_overrides(account.integration_settings)
+    effective, warnings = {}, []
+    for row in account_settings.account_slots(account):
+        slot_warnings = row.warnings + ([row.error] if row.error else [])
+        effective[row.name] = {
+            "model": row.resolution.model if row.resolution else None,
+            "source": row.resolution.source if row.resolution else None,
+            "warnings": slot_warnings,
+        }
+        warnings += [f"{row.label}: {text}" for text in slot_warnings]
+    settings_row = account.integration_settings
+    return {"account_id": account.id, "account_name": account.name,
+            "version": settings_row.version if settings_row else 0,
+            "overrides": {name: overrides.get(name) for name in SLOTS},
+            "effective": effective, "warnings": warnings}
+
+
+@bp.route("/accounts/<int:account_id>/integration-settings", tags=TAGS)
+class AccountIntegrationSettings(MethodView):
+    """One account's model overrides."""
+
+    @bp.response(200, AccountSettingsSchema)
+    @bp.alt_response(404, schema=ErrorSchema, description="No account has this id")
+    def get(self, account_id):
+        """Read the overrides and the effective model per slot with its source and warnings."""
+        return account_settings_body(account_or_404(account_id))
+
+    @bp.arguments(AccountSettingsUpdateSchema)
+    @bp.response(200, AccountSettingsSchema)
+    @bp.alt_response(404, schema=ErrorSchema, description="No account has this id")
+    @bp.alt_response(409, schema=ErrorSchema, description="Changed since `version`")
+    @bp.alt_response(422, schema=ErrorSchema, description="An id may not fill its slot")
+    def patch(self, values, account_id):
+        """Set (a model id) or clear (null) overrides; nothing is written when one is refused."""
+        account = account_or_404(account_id)
+        version = values.pop("version", None)
+        account_settings.update_account_settings(account, selections_from_ids(values), version)
+        return account_settings_body(account_or_404(account_id))
