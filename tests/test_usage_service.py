@@ -1,11 +1,14 @@
 """The usage service: where models are used, and the guards on deactivation and deletion."""
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
+from igny8.services import catalogue as catalogue_service
 from igny8.services import usage as usage_service
-from igny8.services.errors import ModelInUse, ValidationFailed
+from igny8.services.errors import ConflictError, ModelInUse, ValidationFailed
 from tests.factories import (
     GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory, TextModelFactory,
 )
@@ -141,3 +144,50 @@ def test_delete_unused_model_records_every_field(db):
     assert entry.changes["model_name"] == ["old-1", None]
     assert entry.changes["input_price_per_1m"] == ["0.15", None]
     assert entry.changes["aliases"] == [["old"], None]
+
+
+# --- audit, locking and the deactivation guard on create/update (services/catalogue.py) --------
+
+def test_create_and_update_record_field_level_audit(db):
+    model = catalogue_service.create_model(
+        provider="openai", model_type="text", model_name="gpt-x", display_name="GPT X",
+        is_active=True, input_price_per_1m="1.5", output_price_per_1m=Decimal("6"))
+    [created] = audit_entries(db, "create")
+    assert created.object_id == str(model.id)
+    assert created.changes["model_name"] == [None, "gpt-x"]
+    assert created.changes["input_price_per_1m"] == [None, "1.50"]
+    catalogue_service.update_model(model, expected_version=model.version,
+                                   output_price_per_1m=Decimal("7.25"), notes="cheaper soon")
+    [updated] = audit_entries(db, "update")
+    assert updated.changes == {"output_price_per_1m": ["6.00", "7.25"],
+                               "notes": ["", "cheaper soon"]}
+    assert model.version == 2
+
+
+def test_stale_version_is_a_conflict_and_writes_nothing(db):
+    model = TextModelFactory(display_name="Mini")
+    db.session.commit()
+    catalogue_service.update_model(model, expected_version=1, notes="first")
+    with pytest.raises(ConflictError) as conflict:
+        catalogue_service.update_model(model, expected_version=1, notes="second")
+    assert "Mini was changed by someone else" in conflict.value.message
+    db.session.expire_all()
+    assert model.notes == "first" and len(audit_entries(db, "update")) == 1
+
+
+def test_update_cannot_deactivate_a_global_default(used, db):
+    text, _, _ = used
+    with pytest.raises(ValidationFailed) as refused:
+        catalogue_service.update_model(text, is_active=False, notes="retired")
+    assert "is the OpenAI text model and Text model (any provider)" in (
+        refused.value.fields["is_active"])
+    db.session.expire_all()
+    assert text.is_active and text.notes == "" and audit_entries(db) == []
+
+
+def test_failed_update_writes_no_audit(db):
+    model = TextModelFactory()
+    db.session.commit()
+    with pytest.raises(ValidationFailed):
+        catalogue_service.update_model(model, input_price_per_1m=Decimal("-1"))
+    assert audit_entries(db) == []

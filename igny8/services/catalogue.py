@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from igny8.extensions import db
 from igny8.models.catalogue import (
@@ -17,8 +18,10 @@ from igny8.models.catalogue import (
     REQUIRED_PRICES,
     AIModelConfig,
 )
-from igny8.services.catalogue_input import coerce_fields, unknown_fields
-from igny8.services.errors import ValidationFailed
+from igny8.services import audit, usage
+from igny8.services.catalogue_input import EDITABLE_FIELDS, coerce_fields, unknown_fields
+from igny8.services.errors import ConflictError, ValidationFailed
+from igny8.services.locking import CONFLICT_MESSAGE, check_version
 
 TEXT_LIMITS = {"provider": 32, "model_type": 16, "model_name": 100, "display_name": 150,
                "price_source": 200}
@@ -196,14 +199,26 @@ def _failure(errors: dict[str, str]) -> ValidationFailed:
     return ValidationFailed(f"The model was not saved. {summary}", errors)
 
 
-def _commit() -> None:
-    """Commit, turning a constraint race (a row saved meanwhile) into ValidationFailed."""
+def _commit(model: AIModelConfig, action: str, before: dict[str, Any]) -> None:
+    """Flush, add the audit entry (field-level before -> after), commit once.
+
+    A constraint race (a row saved meanwhile) becomes ValidationFailed, a concurrent
+    update of the same row ConflictError; either way nothing is written.
+    """
     try:
+        db.session.flush()
+        changes = audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS)))
+        if changes:
+            audit.record(action, usage.OBJECT_TYPE, model.id, model.label, changes)
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         raise _failure({"model_name": "Another model with this name or alias was saved at the"
                                       " same time; reload and try again"}) from exc
+    except StaleDataError:
+        db.session.rollback()
+        message = CONFLICT_MESSAGE.format(what="This model")
+        raise ConflictError(message, {"version": "stale"}) from None
 
 
 def create_model(**fields: Any) -> AIModelConfig:
@@ -214,12 +229,16 @@ def create_model(**fields: Any) -> AIModelConfig:
     if errors:
         raise _failure(errors)  # never added to the session
     db.session.add(model)
-    _commit()
+    _commit(model, "create", {})
     return model
 
 
-def update_model(model: AIModelConfig, **changes: Any) -> AIModelConfig:
-    """Apply `changes`, validate, commit; on failure roll back so nothing is written."""
+def update_model(model: AIModelConfig, expected_version: Any = None,
+                 **changes: Any) -> AIModelConfig:
+    """Apply `changes`, validate, commit; a stale `expected_version` or failure writes nothing."""
+    check_version(model, expected_version)
+    before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
+    was_active = model.is_active
     values, errors = clean_fields(changes)
     with db.session.no_autoflush:
         changed = [field for field, value in values.items() if getattr(model, field) != value]
@@ -228,10 +247,12 @@ def update_model(model: AIModelConfig, **changes: Any) -> AIModelConfig:
         if changed and model.origin == "seed" and "origin" not in values:
             model.origin = "manual"  # an edited seed row is the admin's: the seed keeps off it
         errors = {**model_errors(model), **errors}
+        if was_active and model.is_active is False:
+            _first_wins(errors, usage.deactivation_errors(model))
     if errors:
         db.session.rollback()
         raise _failure(errors)
-    _commit()
+    _commit(model, "update", before)
     return model
 
 

@@ -113,6 +113,17 @@ def deactivation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str
     return {mid: found.global_labels for mid, found in usage.items() if found.global_slots}
 
 
+def deactivation_errors(model: AIModelConfig) -> dict[str, str]:
+    """{"is_active": message} when a global setting uses `model`, for forms that deactivate it."""
+    labels = deactivation_blockers([model]).get(model.id)
+    if not labels:
+        return {}
+    return {"is_active": (
+        f"{model.display_name} is the {' and '.join(labels)} of the Global Integration Settings;"
+        " choose another model there before deactivating it."
+    )}
+
+
 def activation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
     """Model id → the prices it lacks to be activated."""
     blockers = {}
