@@ -59,16 +59,15 @@ def render_accounts(status: int = 200):
     ), status
 
 
-def account_blank_texts() -> dict[str, str]:
+def account_blank_texts(global_row) -> dict[str, str]:
     """The first option of each slot: use the global default, naming it."""
-    current = global_models(load_global_settings())
     return {
         name: f"Use global default ({model.label if model else 'not set'})"
-        for name, model in current.items()
+        for name, model in global_models(global_row).items()
     }
 
 
-def account_form(account, formdata_from_request: bool) -> AccountSettingsForm:
+def account_form(account, global_row, formdata_from_request: bool) -> AccountSettingsForm:
     """The account's form, its current overrides as defaults and the slots' choices."""
     settings = account.integration_settings
     overrides = service.account_overrides(settings)
@@ -79,13 +78,15 @@ def account_form(account, formdata_from_request: bool) -> AccountSettingsForm:
     form = AccountSettingsForm(data=data) if formdata_from_request else AccountSettingsForm(
         formdata=None, data=data)
     form.use_choices(choices_with_current(active_models_by_slot(), selected),
-                     account_blank_texts())
+                     account_blank_texts(global_row))
     return form
 
 
 def render_account(account, form: AccountSettingsForm | None = None, status: int = 200):
     """One account: effective model, source and price per slot, and the admin's form."""
-    form = form or account_form(account, formdata_from_request=False)
+    # Held for the whole render: the resolutions below find it in the session, not the database.
+    global_row = load_global_settings()
+    form = form or account_form(account, global_row, formdata_from_request=False)
     page = render_template(
         "settings/account.html", title=f"Integration settings: {account.name}", account=account,
         rows=service.account_slots(account), form=form, can_edit=current_user.is_admin,
@@ -114,7 +115,7 @@ def account(account_id: int):
 def save_account(account_id: int):
     """Store the admin's overrides; the first option clears a slot's override."""
     account = load_or_404(account_id)
-    form = account_form(account, formdata_from_request=True)
+    form = account_form(account, load_global_settings(), formdata_from_request=True)
     if not form.validate():
         flash_form_errors(form, f"Settings of {account.name}")
         return render_account(account, form, 400)
