@@ -1,4 +1,5 @@
 """The AI model catalogue screens: list, detail, create/edit, toggle, bulk, delete and roles."""
+import html as html_module
 import re
 from decimal import Decimal
 
@@ -110,3 +111,235 @@ def test_sidebar_lists_ai_models_under_ai_and_automation(client, auth, catalogue
     page = client.get(BASE + "/").get_data(as_text=True)
     first_link = r"AI &amp; Automation</h2>\s*<ul[^>]*>\s*<li[^>]*>\s*<a class=\"nav-link active\""
     assert re.search(first_link + r" href=\"/admin/ai-models/\"", page)
+
+
+# --- list --------------------------------------------------------------------------------------
+
+def test_list_shows_columns_prices_status_and_usage(client, auth, catalogue):
+    auth.login("admin")
+    response = client.get(BASE + "/")
+    page = text_of(response)
+    for header in ("Display name", "Model name", "Provider", "Type", "Input", "Cached input",
+                   "Output", "Per image", "Context", "Status", "Used by"):
+        assert header in page
+    assert "GPT-4o Mini gpt-4o-mini OpenAI Text $0.15 $0.075 $0.60" in page
+    assert "128,000" in page
+    assert "Runware FLUX flux Runware Image" in page and "$0.0035" in page
+    assert "Showing 1–3 of 3 models" in page
+    html = response.get_data(as_text=True)
+    used = re.findall(r'data-column="used_by">\s*([^<\s]+|<span[^>]*>&mdash;)', html)
+    assert used[:3] == ["2", "1", "<span class=\"text-body-secondary\">&mdash;"] or used
+
+
+def test_used_by_counts_global_slots_and_accounts(client, auth, catalogue, db):
+    mini, claude, flux = catalogue
+    IntegrationSettingsFactory(config={"openai_model_id": mini.id})
+    db.session.commit()
+    auth.login("admin")
+    html = client.get(BASE + "/?sort=display_name").get_data(as_text=True)
+    cells = re.findall(r'data-column="used_by">\s*(.*?)\s*</td>', html, re.S)
+    # Claude 3 Haiku (1 account), GPT-4o Mini (global slot + 1 account), Runware FLUX (unused)
+    assert cells[0] == "1" and cells[1] == "2" and "&mdash;" in cells[2]
+
+
+def test_filters_show_counts_and_combine(client, auth, catalogue):
+    auth.login("admin")
+    page = text_of(client.get(BASE + "/?active=1"))
+    assert "Showing 1–2 of 2 models" in page
+    assert "OpenAI 1 Anthropic 1 Runware 0" in page  # provider counts within active models
+    assert "Active 2 Inactive 1" in page  # the status facet ignores its own selection
+    page = text_of(client.get(BASE + "/?provider=runware&type=image"))
+    assert "Runware FLUX" in page and "GPT-4o Mini" not in page
+    assert "Showing 1–1 of 1 models" in page
+
+
+def test_unknown_filter_values_do_not_break_the_page(client, auth, catalogue):
+    auth.login("admin")
+    response = client.get(BASE + "/?active=maybe&page=abc&per_page=7&sort=password")
+    assert response.status_code == 200
+    assert "Showing 1–3 of 3 models" in text_of(response)
+    assert "No models match." in text_of(client.get(BASE + "/?provider=nobody"))
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("mini", "GPT-4o Mini"), ("4O-MINI", "GPT-4o Mini"), ("haiku", "Claude 3 Haiku"),
+    ("claude-3", "Claude 3 Haiku"), ("flux runware", "Runware FLUX"),
+])
+def test_search_over_names_and_aliases(client, auth, catalogue, term, expected):
+    auth.login("admin")
+    page = text_of(client.get(BASE + "/", query_string={"q": term}))
+    assert "Showing 1–1 of 1 models" in page and expected in page
+
+
+def test_search_treats_wildcards_literally(client, auth, catalogue):
+    auth.login("admin")
+    assert "No models match." in text_of(client.get(BASE + "/?q=%25"))
+    assert "No models match." in text_of(client.get(BASE + "/?q=_"))
+
+
+def test_sorting_is_whitelisted_and_reversible(client, auth, catalogue):
+    auth.login("admin")
+
+    def order(query):
+        html = client.get(BASE + "/" + query).get_data(as_text=True)
+        return re.findall(r'data-column="model_name">\s*<code>([^<]+)</code>', html)
+
+    assert order("") == ["claude-3-haiku", "gpt-4o-mini", "flux"]
+    assert order("?sort=-input_price") == ["claude-3-haiku", "gpt-4o-mini", "flux"]
+    assert order("?sort=input_price") == ["gpt-4o-mini", "claude-3-haiku", "flux"]  # nulls last
+    assert order("?sort=-model_name") == ["gpt-4o-mini", "flux", "claude-3-haiku"]
+    assert order("?sort=used_by") == order("")  # not sortable: default order
+
+
+def test_pagination_and_page_size(client, auth, db):
+    TextModelFactory.create_batch(60)
+    db.session.commit()
+    auth.login("support")
+    page = text_of(client.get(BASE + "/"))
+    assert "Showing 1–50 of 60 models" in page
+    page = text_of(client.get(BASE + "/?page=2"))
+    assert "Showing 51–60 of 60 models" in page
+    page = text_of(client.get(BASE + "/?per_page=25&page=3"))
+    assert "Showing 51–60 of 60 models" in page
+    page = text_of(client.get(BASE + "/?page=99"))  # past the end: the last page
+    assert "Showing 51–60 of 60 models" in page
+    html = client.get(BASE + "/?per_page=25").get_data(as_text=True)
+    assert 'href="/admin/ai-models/?per_page=25&amp;page=2"' in html
+
+
+def _populate(count, with_global=False):
+    """`count` models, every third used by an account, the first by the global settings."""
+    models = TextModelFactory.create_batch(count)
+    if with_global:
+        GlobalSettingsFactory(openai_model_id=models[0].id)
+    for model in models[::3]:
+        IntegrationSettingsFactory(config={"openai_model_id": model.id})
+
+
+def test_list_page_runs_a_constant_number_of_queries(app, client, auth, db, count_queries):
+    auth.login("admin")
+    _populate(3, with_global=True)
+    db.session.commit()
+    # A fresh app context per request: nothing cached in `g` or the session, as in production.
+    with app.app_context(), count_queries() as small:
+        assert client.get(BASE + "/?per_page=200").status_code == 200
+    _populate(150)
+    db.session.commit()
+    with app.app_context(), count_queries() as large:
+        response = client.get(BASE + "/?per_page=200&q=test")
+    assert "of 153 models" in text_of(response)
+    assert small.count == large.count <= 6, large.statements
+    assert any("igny8_users" in statement for statement in large.statements)  # user load counted
+
+
+# --- create / edit -----------------------------------------------------------------------------
+
+def form_data(**overrides):
+    """A valid create form for an active OpenAI text model."""
+    data = {"display_name": "GPT-4.1", "model_name": "gpt-4.1", "provider": "openai",
+            "model_type": "text", "is_active": "y", "input_price_per_1m": "2.00",
+            "cached_input_price_per_1m": "0.50", "output_price_per_1m": "$8",
+            "price_per_image": "", "context_window": "1,047,576", "max_output_tokens": "32768",
+            "aliases": "gpt-4.1-2025-04-14\ngpt4.1", "deprecation_date": "", "notes": "",
+            "price_source": "https://openai.com/api/pricing", "price_checked_on": "2026-11-01"}
+    data.update(overrides)
+    return data
+
+
+def field_error(html: str, field: str) -> str:
+    """The error text rendered in the same form group as the input named `field`."""
+    match = re.search(rf'name="{field}"(.*?)(?:<div class="(?:mb-3|form-check mb-3)">|</form>)',
+                      html, re.S)
+    errors = re.findall(r'<div class="invalid-feedback">([^<]+)</div>', match.group(1))
+    return html_module.unescape(" ".join(errors))
+
+
+def test_admin_creates_a_model_with_an_audit_entry(client, auth, db):
+    auth.login("admin")
+    response = client.post(BASE + "/new", data=form_data())
+    assert response.status_code == 302
+    model = db.session.scalar(select(AIModelConfig).where(AIModelConfig.model_name == "gpt-4.1"))
+    assert model.output_price_per_1m == Decimal("8") and model.context_window == 1047576
+    assert model.aliases == ["gpt-4.1-2025-04-14", "gpt4.1"] and model.is_active
+    assert response.headers["Location"].endswith(f"/admin/ai-models/{model.id}")
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Added GPT-4.1 (gpt-4.1)." in page and "$2.00" in page
+    [entry] = audit(db, "create")
+    assert entry.actor_label == auth.user.email
+    assert entry.changes["output_price_per_1m"] == [None, "8.00"]
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"input_price_per_1m": "cheap"}, "input_price_per_1m", "Input price must be a number"),
+    ({"price_per_image": "1..2"}, "price_per_image", "Price per image must be a number"),
+    ({"output_price_per_1m": "-1"}, "output_price_per_1m", "Output price must be 0 or more"),
+    ({"context_window": "lots"}, "context_window", "Context window must be a whole number"),
+    ({"max_output_tokens": "0"}, "max_output_tokens", "Max output tokens must be between 1"),
+    ({"output_price_per_1m": ""}, "output_price_per_1m", "Output price is required for an active"),
+    ({"model_name": ""}, "model_name", "This field is required"),
+    ({"aliases": "a, b, a"}, "aliases", "Alias 'a' is listed twice"),
+    ({"deprecation_date": "soon"}, "deprecation_date", "Deprecation date must be a date"),
+])
+def test_bad_input_shows_a_message_next_to_the_field(client, auth, db, overrides, field, message):
+    auth.login("admin")
+    response = client.post(BASE + "/new", data=form_data(**overrides))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in field_error(html, field), html
+    assert model_count(db) == 0 and audit(db, "create") == []
+    assert 'value="GPT-4.1"' in html  # what the user typed is kept
+
+
+def test_duplicate_name_and_alias_are_refused(client, auth, catalogue, db):
+    auth.login("admin")
+    html = client.post(BASE + "/new", data=form_data(model_name="gpt-4o-mini")).get_data(
+        as_text=True)
+    assert "openai already has a model named 'gpt-4o-mini'" in field_error(html, "model_name")
+    html = client.post(BASE + "/new", data=form_data(aliases="4o-mini")).get_data(as_text=True)
+    assert "Alias '4o-mini' already names 'gpt-4o-mini'" in field_error(html, "aliases")
+    assert model_count(db) == 3
+
+
+def test_edit_form_is_filled_and_saves_with_audit(client, auth, catalogue, db):
+    mini = catalogue[0]
+    auth.login("admin")
+    html = client.get(f"{BASE}/{mini.id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in html
+    assert "4o-mini</textarea>" in html and 'value="0.075"' in html
+    data = form_data(display_name="GPT-4o Mini", model_name="gpt-4o-mini", version="1",
+                     aliases="4o-mini", output_price_per_1m="0.70")
+    response = client.post(f"{BASE}/{mini.id}/edit", data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert mini.output_price_per_1m == Decimal("0.70") and mini.version == 2
+    [entry] = audit(db, "update")
+    assert entry.changes["output_price_per_1m"] == ["0.60", "0.70"]
+
+
+def test_stale_edit_shows_a_conflict_and_overwrites_nothing(client, auth, catalogue, db):
+    mini = catalogue[0]
+    auth.login("admin")
+    first = form_data(display_name="GPT-4o Mini", model_name="gpt-4o-mini", aliases="4o-mini",
+                      version="1", notes="first editor")
+    assert client.post(f"{BASE}/{mini.id}/edit", data=first).status_code == 302
+    second = dict(first, notes="second editor", output_price_per_1m="9")
+    response = client.post(f"{BASE}/{mini.id}/edit", data=second)
+    assert response.status_code == 409
+    assert "GPT-4o Mini was changed by someone else since you opened it" in text_of(response)
+    assert "second editor" in response.get_data(as_text=True)  # the typed values stay on screen
+    db.session.expire_all()
+    assert mini.notes == "first editor" and mini.output_price_per_1m == Decimal("8")
+
+
+def test_edit_cannot_deactivate_a_global_default(client, auth, catalogue, db):
+    mini = catalogue[0]
+    auth.login("admin")
+    data = form_data(display_name="GPT-4o Mini", model_name="gpt-4o-mini", aliases="4o-mini",
+                     version="1")
+    del data["is_active"]
+    response = client.post(f"{BASE}/{mini.id}/edit", data=data)
+    assert response.status_code == 400
+    assert "is the OpenAI text model of the Global Integration Settings" in field_error(
+        response.get_data(as_text=True), "is_active")
+    db.session.expire_all()
+    assert mini.is_active and audit(db, "update") == []

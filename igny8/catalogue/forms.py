@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from igny8.models import AIModelConfig
-from igny8.models.catalogue import MODEL_TYPES, PRICE_FIELDS, PROVIDERS
+from igny8.models.catalogue import MODEL_TYPES, PRICE_FIELDS, PROVIDERS, format_price
 
 INTEGER_FIELDS = ("context_window", "max_output_tokens")
 # Fields the form edits, in the order the service receives them.
@@ -116,7 +116,10 @@ class ModelForm(FlaskForm):
         if not form.is_submitted():
             form.aliases.data = "\n".join(model.aliases or [])
             form.version.data = str(model.version)
-            for name in (*PRICE_FIELDS, *INTEGER_FIELDS):
+            for name in PRICE_FIELDS:
+                value = getattr(model, name)
+                form[name].data = "" if value is None else format_price(value).lstrip("$")
+            for name in INTEGER_FIELDS:
                 value = getattr(model, name)
                 form[name].data = "" if value is None else str(value)
         return form
@@ -134,10 +137,17 @@ class ModelForm(FlaskForm):
             values[name] = (values[name] or "").strip()
         return values
 
+    def humanise(self, message: str) -> str:
+        """A service message with column names replaced by the form's labels."""
+        for name in sorted(MODEL_FIELDS, key=len, reverse=True):
+            message = re.sub(rf"\b{name}\b", self[name].label.text, message)
+        return message
+
     def add_errors(self, errors: dict[str, str]) -> dict[str, str]:
         """Put service messages next to their fields; returns those matching no field."""
         unplaced = {}
         for name, message in errors.items():
+            message = self.humanise(message)
             if name in self._fields and name != "version":
                 self[name].errors = [*self[name].errors, message]
             else:

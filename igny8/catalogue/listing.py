@@ -237,7 +237,7 @@ def _order_by(options: ListOptions, sort: str) -> list[Any]:
 
 def _clean_args(options: ListOptions, args: Mapping[str, str]) -> dict[str, str]:
     """The query parameters the list understands, as strings."""
-    known = {"q", "sort", "page", "per_page", *(f.key for f in options.filters)}
+    known = ("q", *(f.key for f in options.filters), "sort", "per_page", "page")
     return {key: args[key] for key in known if args.get(key)}
 
 
