@@ -49,14 +49,14 @@ def test_fresh_database_gets_the_design_notes_ids_and_slots(db, seed):
     ).all()
     assert [tuple(row) for row in rows] == NOTE_MODELS
     settings = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
-    assert (settings.openai_model_id, settings.dalle_model_id, settings.text_model_id) == (1, 7, 1)
+    assert (settings.openai_model_id, settings.dalle_model_id, settings.runware_model_id,
+            settings.text_model_id) == (1, 7, 6, 1)
     assert settings.openai_model.label == "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
     assert settings.dalle_model.label == "DALL-E 3 (dall-e-3) - $0.04 per image"
-    # FLUX 1.1 Pro has no recorded price, so it is inactive and cannot fill the Runware slot.
-    assert settings.runware_model_id is None
-    assert report.slots_empty == {"runware_model": "runware-flux-1.1-pro is inactive"}
+    assert settings.runware_model.label == "Runware FLUX 1.1 Pro (runware-flux-1.1-pro) - $0.04 per image"
+    assert report.slots_empty == {}
     runware = db.session.get(AIModelConfig, 6)
-    assert (runware.is_active, runware.aliases, runware.origin) == (False, ["runware:97@1"], "seed")
+    assert (runware.is_active, runware.aliases, runware.origin) == (True, ["runware:97@1"], "seed")
 
 
 def test_every_packaged_entry_passes_the_catalogue_rules(db, seed):
@@ -160,7 +160,7 @@ def test_flask_catalogue_seed_command(app):
     count = len(load_entries())
     assert f"Catalogue: {count} created, 0 updated, 0 unchanged" in first.output
     assert "Global settings: dalle_model set to dall-e-3" in first.output
-    assert "runware_model left empty: runware-flux-1.1-pro is inactive" in first.output
+    assert "Global settings: runware_model set to runware-flux-1.1-pro" in first.output
     second = runner.invoke(args=["catalogue", "seed"])
     assert f"Catalogue: 0 created, 0 updated, {count} unchanged" in second.output
     assert "Global settings: openai_model kept (already chosen)" in second.output
@@ -190,8 +190,8 @@ def test_flask_catalogue_list_prints_an_aligned_table(app, seed):
     [
         (["--provider", "runware"], ["runware-flux-1.1-pro", "runware-flux-1-dev"], ["gpt-4o"]),
         (["--type", "image"], ["dall-e-3", "runware-flux-1-schnell"], ["gpt-4o-mini"]),
-        (["--active"], ["gpt-4o-mini", "dall-e-3"], ["runware-flux-1.1-pro"]),
-        (["--inactive"], ["runware-flux-1.1-pro"], ["gpt-4o-mini"]),
+        (["--active"], ["gpt-4o-mini", "runware-flux-1.1-pro"], ["runware-flux-1-dev"]),
+        (["--inactive"], ["runware-flux-1-dev"], ["gpt-4o-mini", "runware-flux-1.1-pro"]),
         (["--provider", "anthropic", "--type", "image"], ["No models match."], ["claude"]),
     ],
 )
