@@ -11,7 +11,7 @@ TITLES = {403: "Access denied", 404: "Page not found", 500: "Something went wron
 
 
 def wants_json() -> bool:
-    """API clients get JSON errors, in the same shape the API uses."""
+    """API clients get JSON errors in the API's shape: {"error": {code, message, fields}}."""
     return request.path.startswith("/api/")
 
 
@@ -20,8 +20,9 @@ def render_http_error(error: HTTPException):
     code = error.code or 500
     headers = [h for h in error.get_headers() if h[0].lower() != "content-type"]
     if wants_json():
-        body = {"code": code, "status": error.name, "message": error.description}
-        return jsonify(body), code, headers
+        slug = error.name.lower().replace(" ", "_").replace("'", "")
+        body = {"code": slug, "message": error.description, "fields": {}}
+        return jsonify(error=body), code, headers
     title = TITLES.get(code, error.name)
     try:
         page = render_template(f"errors/{code}.html", error=error, title=title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import Select, distinct, select
+from sqlalchemy import Select, select
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.extensions import db
@@ -37,7 +37,7 @@ def filtered_query(form: HistoryFilterForm) -> Select:
 
 
 def _known_values(column) -> list[str]:
-    return list(db.session.scalars(select(distinct(column))))
+    return list(db.session.scalars(select(column).distinct()))
 
 
 @bp.route("/")

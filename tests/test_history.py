@@ -1,0 +1,131 @@
+"""History pages: the global audit log (filters, pagination) and one object's changes."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from igny8.history.views import PER_PAGE
+from igny8.models import AuditEntry
+
+T0 = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+
+def entry(db, minutes=0, **fields) -> AuditEntry:
+    """An audit entry `minutes` after T0."""
+    values = {"action": "update", "object_type": "ai_model", "object_id": "1",
+              "object_repr": "GPT-4o Mini", "changes": {}, "actor_label": "ada@igny8.test",
+              "created_at": T0 + timedelta(minutes=minutes), **fields}
+    row = AuditEntry(**values)
+    db.session.add(row)
+    return row
+
+
+@pytest.fixture
+def log(db):
+    """Five entries: two models, the global settings and a user, over three days."""
+    entry(db, 0, action="create", changes={"model_name": [None, "gpt-4o-mini"]})
+    entry(db, 60, changes={"input_price_per_1m": ["0.15", "0.20"]}, actor_label="cli")
+    entry(db, 60 * 24, object_id="2", object_repr="Claude 3 Haiku", action="deactivate",
+          changes={"is_active": [True, False]})
+    entry(db, 60 * 48, object_type="global_settings", object_repr="Global integration settings",
+          changes={"text_model": ["GPT-4o Mini (id 1)", "Claude 3 Haiku (id 2)"]},
+          actor_label="api-key:ci")
+    entry(db, 60 * 49, object_type="user", object_id="5", object_repr="ops@igny8.test",
+          action="create", actor_label="system")
+    db.session.commit()
+
+
+def objects(page: str) -> list[str]:
+    """The object links of the history table, top to bottom."""
+    return re.findall(r'href="/admin/history/[a-z_]+/\d+">([^<]+)</a>', page)
+
+
+def test_global_log_lists_newest_first_with_field_changes(client, auth, log):
+    auth.login(role="support")
+    response = client.get("/admin/history/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "5 entries, page 1 of 1." in page
+    assert objects(page) == ["ops@igny8.test", "Global integration settings", "Claude 3 Haiku",
+                             "GPT-4o Mini", "GPT-4o Mini"]
+    assert "2026-11-20 10:30:00" in page and "api-key:ci" in page
+    assert re.search(r'<td class="before">0.15</td>\s*<td class="after">0.20</td>', page)
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("object_type=ai_model", ["Claude 3 Haiku", "GPT-4o Mini", "GPT-4o Mini"]),
+    ("action=create", ["ops@igny8.test", "GPT-4o Mini"]),
+    ("actor=API-KEY", ["Global integration settings"]),
+    ("date_from=2026-11-21&date_to=2026-11-21", ["Claude 3 Haiku"]),
+    ("date_from=2026-11-22", ["ops@igny8.test", "Global integration settings"]),
+    ("object_type=ai_model&action=update&actor=cli", ["GPT-4o Mini"]),
+    ("action=delete", []),
+])
+def test_filters(client, auth, log, query, expected):
+    auth.login(role="admin")
+    response = client.get(f"/admin/history/?{query}")
+    assert response.status_code == 200
+    assert objects(response.get_data(as_text=True)) == expected
+    if not expected:
+        assert "No recorded changes match these filters." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query,message", [
+    ("date_from=yesterday", "Not a valid date value."),
+    ("date_from=2026-11-22&date_to=2026-11-21", "The end date is before the start date."),
+])
+def test_bad_filters_are_named(client, auth, log, query, message):
+    auth.login(role="admin")
+    response = client.get(f"/admin/history/?{query}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page and "Fix the filters above" in page
+    assert objects(page) == []
+
+
+def test_pagination_keeps_the_filters(client, auth, db):
+    for number in range(PER_PAGE + 7):
+        entry(db, number, object_id=str(number), object_repr=f"Model {number}")
+    entry(db, 999, object_type="user", object_repr="not listed")
+    db.session.commit()
+    auth.login(role="admin")
+
+    first = client.get("/admin/history/?object_type=ai_model").get_data(as_text=True)
+    assert f"{PER_PAGE + 7} entries, page 1 of 2." in first
+    assert len(objects(first)) == PER_PAGE
+    assert 'href="/admin/history/?page=2&amp;object_type=ai_model">Next</a>' in first
+
+    second = client.get("/admin/history/?page=2&object_type=ai_model").get_data(as_text=True)
+    assert objects(second) == [f"Model {n}" for n in range(6, -1, -1)]
+    assert "Previous" in second and "Next</a>" not in second
+
+
+def test_object_history_shows_who_when_and_before_after(client, auth, log):
+    auth.login(role="support")
+    response = client.get("/admin/history/ai_model/1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "History of GPT-4o Mini" in page and "Claude 3 Haiku" not in page
+    assert page.index("by cli") < page.index("by ada@igny8.test")  # newest first
+    assert "on 2026-11-20 10:30:00 UTC" in page
+    assert re.search(r'<td class="before">0.15</td>\s*<td class="after">0.20</td>', page)
+    assert re.search(r'<td class="before">—</td>\s*<td class="after">gpt-4o-mini</td>', page)
+
+
+def test_object_without_history(client, auth, log):
+    auth.login(role="admin")
+    response = client.get("/admin/history/ai_model/404")
+    assert response.status_code == 200
+    assert "No recorded changes for this ai model." in response.get_data(as_text=True)
+
+
+def test_user_creation_from_the_cli_appears_in_history(app, client, auth):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "new@igny8.test", "--role", "support", "--password-stdin"],
+        input="a long enough secret\n")
+    assert result.exit_code == 0
+    auth.login(role="admin")
+    page = client.get("/admin/history/?object_type=user").get_data(as_text=True)
+    assert objects(page) == ["new@igny8.test"] and "cli" in page
