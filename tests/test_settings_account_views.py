@@ -226,3 +226,12 @@ def test_list_and_account_page_run_constant_queries(client, auth, db, catalogue,
             counts[name].append(counter.count)
     assert counts["list"][0] == counts["list"][1] <= 8, counts
     assert counts["account"][0] == counts["account"][1] <= 12, counts
+
+
+def test_search_treats_wildcards_as_text(client, auth, db, catalogue):
+    AccountFactory(name="100% Organic")
+    AccountFactory(name="Plain")
+    db.session.commit()
+    auth.login("admin")
+    page = text(client.get(ACCOUNTS_URL, query_string={"q": "%"}))
+    assert "1 account matching “%”" in page and "100% Organic" in page

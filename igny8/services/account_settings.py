@@ -53,7 +53,7 @@ def accounts_page(search: str, page: int, per_page: int = 25):
     query = select(Account).options(selectinload(Account.integration_settings))
     search = search.strip()
     if search:
-        matches = Account.name.ilike(f"%{search}%")
+        matches = Account.name.icontains(search, autoescape=True)
         if search.isdigit():
             matches = or_(matches, Account.id == int(search))
         query = query.where(matches)
