@@ -235,3 +235,26 @@ def test_search_treats_wildcards_as_text(client, auth, db, catalogue):
     auth.login("admin")
     page = text(client.get(ACCOUNTS_URL, query_string={"q": "%"}))
     assert "1 account matching “%”" in page and "100% Organic" in page
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the page's first form that carries one."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_forms_carry_csrf_tokens(client, auth, db, catalogue, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    account = AccountFactory()
+    db.session.commit()
+    auth.login("admin")
+    data = {"account_ids": [account.id], "action": f"dalle_model:{catalogue['dalle'].id}"}
+    assert client.post(BULK_URL, data=data).status_code == 400
+    token = csrf_token(text(client.get(ACCOUNTS_URL)))
+    review = text(client.post(BULK_URL, data={**data, "csrf_token": token}))
+    confirm = {**data, "confirmed": "yes", "csrf_token": csrf_token(review)}
+    assert client.post(BULK_URL, data=confirm).status_code == 302
+    assert account.integration_settings.config == {"dalle_model_id": catalogue["dalle"].id}
+    page = text(client.get("/admin/settings/global"))
+    settings_form = page.split('action="/admin/settings/global"')[1]
+    form = {"version": "1", "csrf_token": csrf_token(settings_form)}
+    assert client.post("/admin/settings/global", data=form).status_code == 302
