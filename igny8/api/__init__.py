@@ -10,6 +10,7 @@ from igny8.api.blueprint import bp
 from igny8.api.cli import api_keys_cli
 from igny8.api.errors import register_app_error_handler
 from igny8.api.schemas import ErrorSchema, Price
+from igny8.api.spec import tune_spec
 from igny8.extensions import csrf
 
 API_SETTINGS = {
@@ -39,6 +40,7 @@ def init_api(app: Flask) -> Igny8Api:
         app.config.setdefault(key, value)
     api = Igny8Api(app, spec_kwargs={"security": [{"ApiKey": []}]})
     api.register_field(Price, "string", "decimal")
+    tune_spec(api)
     api.spec.components.security_scheme("ApiKey", SECURITY_SCHEME)
     api.register_blueprint(bp)
     csrf.exempt(bp)  # authenticated by key, not by a session cookie

@@ -40,6 +40,10 @@ def type_name(schema: dict[str, Any] | None) -> str:
         return "any"
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        parts = [part for part in schema["anyOf"] if part.get("enum") != [None]]
+        nullable = len(parts) < len(schema["anyOf"]) or schema.get("nullable")
+        return " or ".join(type_name(part) for part in parts) + (", nullable" if nullable else "")
     if "allOf" in schema:
         name = " & ".join(type_name(part) for part in schema["allOf"])
     elif schema.get("type") == "array":

@@ -19,6 +19,12 @@ CODES = {
     415: "unsupported_media_type", 422: "validation_failed", 500: "server_error",
 }
 ROUTING_STATUSES = (404, 405)
+BODY_FIELD = "_body"
+# webargs/marshmallow wording for a body that is not a JSON object, in plainer words.
+BODY_MESSAGES = {
+    "Invalid JSON body.": "The request body is not valid JSON.",
+    "Invalid input type.": "The request body must be a JSON object.",
+}
 DOMAIN_STATUSES = ((ModelInUse, 409), (ConflictError, 409), (ValidationFailed, 422))
 
 
@@ -51,21 +57,23 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, str]:
         text = " ".join(str(m) for m in messages if not isinstance(m, dict))
         nested = [flatten_messages(m, prefix) for m in messages if isinstance(m, dict)]
         merged = {k: v for part in nested for k, v in part.items()}
-        return {**({prefix or "_body": text} if text else {}), **merged}
+        return {**({prefix or BODY_FIELD: text} if text else {}), **merged}
     if not isinstance(messages, dict):
-        return {prefix or "_body": str(messages)}
+        return {prefix or BODY_FIELD: str(messages)}
     flat: dict[str, str] = {}
     for key, value in messages.items():
         if not prefix and key in {"json", "query", "querystring", "view_args"}:
             name = ""
         else:
             name = f"{prefix}.{key}" if prefix else str(key)
-        flat.update(flatten_messages(value, "_body" if name == "_schema" else name))
+        flat.update(flatten_messages(value, BODY_FIELD if name == "_schema" else name))
     return flat
 
 
 def _summary(status: int, fields: dict[str, str], default: str) -> str:
-    """A sentence naming the fields at fault."""
+    """A sentence naming the fields at fault, or saying what is wrong with the whole body."""
+    if BODY_FIELD in fields:
+        return BODY_MESSAGES.get(fields[BODY_FIELD], fields[BODY_FIELD])
     if status in (400, 422) and fields:
         names = ", ".join(sorted(fields))
         return f"The request has invalid fields: {names}."

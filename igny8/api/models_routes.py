@@ -58,12 +58,9 @@ def get_model_or_404(model_id: int) -> AIModelConfig:
 
 def refuse_deactivation_if_used(model: AIModelConfig) -> None:
     """409 naming the global slots when the model is a global default; writes nothing."""
-    if not usage.deactivation_blockers([model]):
-        return
-    try:
-        usage.deactivate_models([model])  # refuses, with the admin screens' message
-    except ModelInUse as exc:
-        raise ModelInUse(exc.message, {"is_active": exc.message}) from None
+    errors = usage.deactivation_errors(model)
+    if errors:
+        raise ModelInUse(f"Cannot deactivate {model.display_name}: {errors['is_active']}", errors)
 
 
 @bp.route("/models", tags=TAGS)
@@ -109,10 +106,11 @@ class ModelById(MethodView):
     def patch(self, changes, model_id):
         """Change the fields sent; deactivating a global default is refused."""
         model = get_model_or_404(model_id)
-        check_version(model, changes.pop("version", None))
+        version = changes.pop("version", None)
+        check_version(model, version)
         if model.is_active and changes.get("is_active") is False:
             refuse_deactivation_if_used(model)
-        return catalogue.update_model(model, **changes) if changes else model
+        return catalogue.update_model(model, version, **changes)
 
     @bp.response(204)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
