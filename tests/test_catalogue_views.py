@@ -4,10 +4,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from igny8.models import AIModelConfig
+from igny8.models import AIModelConfig, GlobalIntegrationSettings
 from igny8.models.audit import AuditEntry
+from igny8.services.usage import Usage
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory,
     TextModelFactory,
@@ -343,3 +344,229 @@ def test_edit_cannot_deactivate_a_global_default(client, auth, catalogue, db):
         response.get_data(as_text=True), "is_active")
     db.session.expire_all()
     assert mini.is_active and audit(db, "update") == []
+
+
+# --- detail ------------------------------------------------------------------------------------
+
+def test_detail_shows_fields_and_used_by(client, auth, catalogue):
+    mini, claude, flux = catalogue
+    auth.login("support")
+    response = client.get(f"{BASE}/{mini.id}")
+    page = text_of(response)
+    assert "Input ($ per 1M tokens) $0.15" in page
+    assert "Cached input ($ per 1M tokens) $0.075" in page
+    assert "Used by Global Integration Settings OpenAI text model" in page
+    html = response.get_data(as_text=True)
+    assert 'href="/admin/settings/global">OpenAI text model</a>' in html
+    assert f'href="/admin/history/ai_model/{mini.id}"' in html
+    page = text_of(client.get(f"{BASE}/{claude.id}"))
+    assert "Account overrides (1) Acme Ltd" in page and "Text model (any provider)" in page
+    assert "Nothing uses this model." in text_of(client.get(f"{BASE}/{flux.id}"))
+    assert client.get(f"{BASE}/999999").status_code == 404
+
+
+# --- toggle and bulk ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["admin", "support"])
+def test_toggle_activates_and_deactivates(client, auth, catalogue, db, role):
+    _, _, flux = catalogue
+    auth.login(role)
+    response = client.post(f"{BASE}/{flux.id}/toggle",
+                           data={"next": "/admin/ai-models/?type=image"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("?type=image")
+    db.session.expire_all()
+    assert flux.is_active
+    response = client.post(f"{BASE}/{flux.id}/toggle", follow_redirects=True)
+    assert "Deactivated 1 model." in text_of(response)
+    db.session.expire_all()
+    assert not flux.is_active
+    assert [e.action for e in audit(db, "activate") + audit(db, "deactivate")] == [
+        "activate", "deactivate"]
+    assert audit(db, "activate")[0].actor_label == auth.user.email
+
+
+def test_toggle_ignores_an_external_next(client, auth, catalogue):
+    auth.login("admin")
+    response = client.post(f"{BASE}/{catalogue[2].id}/toggle", data={"next": "//evil.example/"})
+    assert response.headers["Location"].endswith("/admin/ai-models/")
+
+
+def test_toggle_refuses_a_global_default_and_links_to_settings(client, auth, catalogue, db):
+    mini = catalogue[0]
+    auth.login("support")
+    response = client.post(f"{BASE}/{mini.id}/toggle")
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Cannot deactivate GPT-4o Mini (gpt-4o-mini)" in page
+    assert "GPT-4o Mini (gpt-4o-mini) is the OpenAI text model of the Global Integration" in page
+    assert 'href="/admin/settings/global">Change the Global Integration Settings</a>' in (
+        response.get_data(as_text=True))
+    db.session.expire_all()
+    assert mini.is_active and audit(db, "deactivate") == []
+
+
+def test_toggle_of_an_overridden_model_asks_first_and_names_accounts(client, auth, catalogue, db):
+    claude = catalogue[1]
+    auth.login("admin")
+    response = client.post(f"{BASE}/{claude.id}/toggle")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "1 account override to this model and will fall back to the global default: Acme Ltd" \
+        in page
+    db.session.expire_all()
+    assert claude.is_active  # nothing changes until confirmed
+    response = client.post(f"{BASE}/bulk", data={"action": "deactivate", "ids": [claude.id],
+                                                 "confirm": "yes"}, follow_redirects=True)
+    assert "Deactivated 1 model." in text_of(response)
+    db.session.expire_all()
+    assert not claude.is_active
+
+
+def test_activating_an_unpriced_model_is_refused(client, auth, db):
+    bare = TextModelFactory(display_name="Bare", is_active=False, input_price_per_1m=None)
+    db.session.commit()
+    auth.login("admin")
+    response = client.post(f"{BASE}/{bare.id}/toggle")
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Cannot activate Bare" in page and "lacks input price per 1m" in page
+    db.session.expire_all()
+    assert not bare.is_active
+
+
+@pytest.mark.parametrize("role", ["admin", "support"])
+def test_bulk_confirmation_then_apply(client, auth, catalogue, db, role):
+    mini, claude, flux = catalogue
+    auth.login(role)
+    extra = TextModelFactory(display_name="Extra", is_active=False)
+    db.session.commit()
+    response = client.post(f"{BASE}/bulk", data={"action": "activate", "ids": [flux.id, extra.id],
+                                                 "next": "/admin/ai-models/?active=0"})
+    page = text_of(response)
+    assert response.status_code == 200 and "Activate 2 models?" in page
+    assert "Extra" in page and "Runware FLUX" in page and "Yes, activate" in page
+    db.session.expire_all()
+    assert not flux.is_active  # the first POST only asks
+    response = client.post(f"{BASE}/bulk", data={"action": "activate", "confirm": "yes",
+                                                 "ids": [flux.id, extra.id, mini.id],
+                                                 "next": "/admin/ai-models/?active=0"})
+    assert response.headers["Location"].endswith("/admin/ai-models/?active=0")
+    db.session.expire_all()
+    assert flux.is_active and extra.is_active
+    assert len(audit(db, "activate")) == 2  # the already active one is untouched
+    assert "Activated 2 models. 1 already active." in text_of(client.get("/admin/ai-models/"))
+
+
+def test_bulk_deactivation_with_a_global_default_changes_nothing(client, auth, catalogue, db):
+    mini, claude, _ = catalogue
+    auth.login("admin")
+    response = client.post(f"{BASE}/bulk", data={"action": "deactivate",
+                                                 "ids": [mini.id, claude.id]})
+    page = text_of(response)
+    assert "cannot be deactivated while a global setting uses them" in page
+    assert "Yes, deactivate" not in page
+    assert "will fall back to the global default: Acme Ltd" in page
+    response = client.post(f"{BASE}/bulk", data={"action": "deactivate", "confirm": "yes",
+                                                 "ids": [mini.id, claude.id]})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert mini.is_active and claude.is_active and audit(db, "deactivate") == []
+
+
+def test_bulk_without_action_or_rows(client, auth, catalogue):
+    auth.login("support")
+    page = text_of(client.post(f"{BASE}/bulk", data={"action": "activate"}, follow_redirects=True))
+    assert "Tick at least one model to run an action on. No models were changed." in page
+    page = text_of(client.post(f"{BASE}/bulk", data={"action": "drop", "ids": [1]},
+                               follow_redirects=True))
+    assert "Choose an action to run on the selected models." in page
+
+
+def test_bulk_bar_and_checkboxes_on_the_list(client, auth, catalogue):
+    auth.login("support")
+    html = client.get(BASE + "/").get_data(as_text=True)
+    assert '<form id="bulk-form" method="post" action="/admin/ai-models/bulk"' in html
+    assert f'name="ids" value="{catalogue[0].id}"\n          form="bulk-form"' in html
+    assert '<option value="deactivate">Deactivate selected models</option>' in html
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+def test_delete_is_refused_with_the_list_of_users(client, auth, catalogue, db):
+    mini, claude, _ = catalogue
+    auth.login("admin")
+    page = text_of(client.get(f"{BASE}/{claude.id}/delete"))
+    assert "cannot be deleted while it is used" in page and "Acme Ltd" in page
+    assert "Yes, delete it" not in page
+    response = client.post(f"{BASE}/{mini.id}/delete")
+    assert response.status_code == 409
+    assert "Cannot delete GPT-4o Mini (gpt-4o-mini): used by global setting OpenAI text model" \
+        in text_of(response)
+    assert model_count(db) == 3 and audit(db, "delete") == []
+
+
+def test_delete_an_unused_model(client, auth, catalogue, db):
+    flux = catalogue[2]
+    auth.login("admin")
+    assert "Yes, delete it" in text_of(client.get(f"{BASE}/{flux.id}/delete"))
+    response = client.post(f"{BASE}/{flux.id}/delete", follow_redirects=True)
+    assert "Deleted Runware FLUX (flux)." in text_of(response)
+    assert model_count(db) == 2
+    [entry] = audit(db, "delete")
+    assert entry.changes["price_per_image"] == ["0.0035", None]
+
+
+@pytest.fixture
+def enforced_foreign_keys(db):
+    """SQLite checks foreign keys only when asked per connection; ask for this test."""
+    def enable(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", enable)
+    yield
+    db.session.remove()
+    event.remove(db.engine, "connect", enable)
+    db.engine.dispose()
+
+
+def test_delete_backstop_turns_an_integrity_error_into_a_message(
+        enforced_foreign_keys, client, auth, catalogue, db, monkeypatch):
+    flux = catalogue[2]
+    auth.login("admin")
+    # A reference the usage check cannot see (e.g. written by another process just now).
+    monkeypatch.setattr("igny8.services.usage.usage_for",
+                        lambda ids: {i: Usage() for i in ids})
+    db.session.execute(
+        GlobalIntegrationSettings.__table__.update().values(runware_model_id=flux.id))
+    db.session.commit()
+    response = client.post(f"{BASE}/{flux.id}/delete")
+    assert response.status_code == 409
+    assert "Cannot delete Runware FLUX (flux): another record still refers to it." in text_of(
+        response)
+    assert model_count(db) == 3
+
+
+# --- CSRF --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def csrf_on(app):
+    """CSRF protection as in production for one test."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("path", ["/{id}/toggle", "/bulk", "/{id}/delete", "/new"])
+def test_writes_need_a_csrf_token(client, auth, catalogue, db, csrf_on, path):
+    auth.login("admin")
+    response = client.post(BASE + path.format(id=catalogue[2].id),
+                           data={"action": "activate", "ids": [catalogue[2].id],
+                                 "confirm": "yes", **form_data()})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert model_count(db) == 3 and not catalogue[2].is_active

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -13,16 +13,10 @@ from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSetting
 from igny8.models import IntegrationSettings
 from igny8.models.catalogue import REQUIRED_PRICES
 from igny8.services import audit
+from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.errors import ModelInUse, ValidationFailed
 
 OBJECT_TYPE = "ai_model"
-# Every stored field of a model, as written to the audit log when it is deleted.
-MODEL_FIELDS = (
-    "provider", "model_type", "model_name", "display_name", "is_active",
-    "input_price_per_1m", "cached_input_price_per_1m", "output_price_per_1m", "price_per_image",
-    "context_window", "max_output_tokens", "aliases", "deprecation_date", "notes", "origin",
-    "price_source", "price_checked_on",
-)
 
 
 @dataclass
@@ -199,11 +193,12 @@ def delete_model(model: AIModelConfig) -> None:
     if usage.in_use:
         raise ModelInUse(_in_use_message(model, usage))
     name = f"{model.display_name} ({model.model_name})"
-    before = audit.snapshot(model, MODEL_FIELDS)
+    before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
     audit.record("delete", OBJECT_TYPE, str(model.id), model.label,
-                 {name: [value, None] for name, value in before.items()})
-    db.session.delete(model)
+                 {field: [value, None] for field, value in before.items()})
     try:
+        # A Core DELETE: the ORM would quietly set referencing FKs to NULL; the database refuses.
+        db.session.execute(delete(AIModelConfig).where(AIModelConfig.id == model.id))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
