@@ -75,7 +75,7 @@ def test_list_searches_paginates_and_names_overridden_slots(client, auth, db, ca
 def test_account_page_shows_effective_model_source_and_price(client, auth, db, catalogue):
     settings = IntegrationSettingsFactory(config={
         "openai_model_id": catalogue["gpt4"].id, "dalle_model_id": 4242,
-        "runware_model_id": catalogue["old_gpt"].id})
+        "runware_model_id": catalogue["old_gpt"].id, "text_model_id": "gpt-4o"})
     db.session.commit()
     auth.login("support")
     page = text(client.get(account_url(settings.account)))
@@ -90,6 +90,7 @@ def test_account_page_shows_effective_model_source_and_price(client, auth, db, c
         "effective": "GPT-4o Mini (gpt-4o-mini)", "source": "fallback default",
         "price": "$0.15/$0.60 per 1M tokens"}
     assert "The override 4242 points at no existing model; it is ignored." in page
+    assert "The override 'gpt-4o' is not a model id; it is ignored." in page
     assert "gpt-3.5-turbo is a openai text model, not runware image" in page
     assert "only an admin can change them" in page and "<select" not in page
 

@@ -33,8 +33,10 @@ class AccountSlot:
         """What the admin should fix: a dangling or unusable override, skipped candidates."""
         found = list(self.resolution.warnings) if self.resolution else []
         if self.override is not None and self.override_model is None:
-            found.insert(0, f"The override {self.override!r} points at no existing model;"
-                            " it is ignored. Choose a model or the global default.")
+            problem = "points at no existing model" if is_model_id(self.override) else (
+                "is not a model id")
+            found.insert(0, f"The override {self.override!r} {problem}; it is ignored."
+                            " Choose a model or the global default.")
         return found
 
 
