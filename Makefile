@@ -23,7 +23,15 @@ run: $(STAMP)
 	$(BIN)/flask users ensure-admin
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium; install it when missing (sudo unless root).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
