@@ -191,3 +191,17 @@ def test_failed_update_writes_no_audit(db):
     with pytest.raises(ValidationFailed):
         catalogue_service.update_model(model, input_price_per_1m=Decimal("-1"))
     assert audit_entries(db) == []
+
+
+def test_toggle_after_a_concurrent_change_is_a_conflict(db):
+    model = TextModelFactory(display_name="Raced", is_active=False)
+    db.session.commit()
+    assert model.version == 1
+    table = AIModelConfig.__table__
+    db.session.execute(table.update().where(table.c.id == model.id).values(version=2, notes="x"))
+    with pytest.raises(ConflictError) as conflict:
+        usage_service.activate_models([model])
+    assert "Raced (test-text-" in conflict.value.message
+    assert "changed by someone else" in conflict.value.message
+    db.session.expire_all()
+    assert not model.is_active and audit_entries(db) == []

@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.catalogue.forms import ConfirmForm, ModelForm
-from igny8.catalogue.listing import build_list_page
+from igny8.catalogue.list_query import build_list_page
 from igny8.catalogue.options import MODEL_LIST
 from igny8.extensions import db
 from igny8.models import SLOTS, AIModelConfig
@@ -160,7 +160,7 @@ def _run_bulk(action: str, models: list[AIModelConfig]):
                else usage_service.deactivate_models)
     try:
         changed = service(models)
-    except (ModelInUse, ValidationFailed) as exc:
+    except (ModelInUse, ValidationFailed, ConflictError) as exc:
         return _confirm_page(action, models, 409, exc.message)
     done = "Activated" if action == "activate" else "Deactivated"
     unchanged = len(models) - len(changed)

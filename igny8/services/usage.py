@@ -15,6 +15,7 @@ from igny8.models.catalogue import REQUIRED_PRICES
 from igny8.services import audit
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.errors import ModelInUse, ValidationFailed
+from igny8.services.locking import commit_or_conflict
 
 OBJECT_TYPE = "ai_model"
 
@@ -137,7 +138,7 @@ def _set_active(models: Sequence[AIModelConfig], active: bool) -> list[AIModelCo
         model.is_active = active
         audit.record(action, OBJECT_TYPE, str(model.id), model.label,
                      {"is_active": [not active, active]})
-    db.session.commit()
+    commit_or_conflict(_names(changed) if changed else "The catalogue")
     return changed
 
 
