@@ -84,10 +84,8 @@ def legacy_config(number: int) -> dict:
     return config
 
 
-def load_legacy_rows(conn: psycopg.Connection, accounts: int) -> Counter:
-    """COPY the catalogue, accounts and settings in; return (slot, name) → accounts."""
-    now = datetime.now(timezone.utc)
-    expected: Counter = Counter()
+def load_catalogue(conn: psycopg.Connection, now: datetime) -> None:
+    """COPY the note's seven priced, active models in (ids 1..7)."""
     with conn.cursor().copy(
         "COPY igny8_ai_model_config (provider, model_type, model_name, display_name, is_active,"
         " input_price_per_1m, output_price_per_1m, price_per_image, aliases, notes, origin,"
@@ -98,6 +96,13 @@ def load_legacy_rows(conn: psycopg.Connection, accounts: int) -> Counter:
             copy.write_row((provider, model_type, name, name, True, "0.15" if text else None,
                             "0.60" if text else None, None if text else "0.04",
                             json.dumps(aliases), "", "seed", "", now, now))
+
+
+def load_legacy_rows(conn: psycopg.Connection, accounts: int) -> Counter:
+    """COPY the catalogue, accounts and settings in; return (slot, name) → accounts."""
+    now = datetime.now(timezone.utc)
+    expected: Counter = Counter()
+    load_catalogue(conn, now)
     with conn.cursor().copy("COPY igny8_accounts (id, name, created_at, updated_at)"
                             " FROM STDIN") as copy:
         for number in range(1, accounts + 1):
@@ -153,11 +158,36 @@ def verify(conn: psycopg.Connection, expected: Counter, accounts: int) -> list[s
             f"inactive catalogue rows created: {created}"]
 
 
+def verify_downgrade(conn: psycopg.Connection, expected: Counter) -> str:
+    """Check that every override is a string again; return the line to report."""
+    id_keys = [f"{slot}_id" for slot in SLOT_KEYS]
+    left = conn.execute("SELECT count(*) FROM igny8_integration_settings WHERE config ?| %s",
+                        (id_keys,)).fetchone()[0]
+    strings = conn.execute(
+        "SELECT count(*) FROM igny8_integration_settings, jsonb_each(config)"
+        " WHERE key = ANY(%s) AND jsonb_typeof(value) = 'string'", (list(SLOT_KEYS),)
+    ).fetchone()[0]
+    assert left == 0 and strings == sum(expected.values()), (left, strings)
+    return f"after the downgrade: {strings} string overrides, {left} configs with *_model_id keys"
+
+
 def timed_migration(step, revision: str) -> float:
     """Run a flask_migrate step to `revision`; return the wall time in seconds."""
     started = time.perf_counter()
     step(revision=revision)
     return time.perf_counter() - started
+
+
+def load(raw_url: str, accounts: int) -> tuple[Counter, float, str]:
+    """Load the legacy rows, VACUUM ANALYZE; return expectations, load seconds, server version."""
+    with psycopg.connect(raw_url) as conn:
+        started = time.perf_counter()
+        expected = load_legacy_rows(conn, accounts)
+        conn.commit()
+        load_time = time.perf_counter() - started
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+        return expected, load_time, conn.execute("SHOW server_version").fetchone()[0]
 
 
 def main() -> None:
@@ -168,19 +198,15 @@ def main() -> None:
         with app.app_context():
             flask_migrate.upgrade(revision=BEFORE)
             raw_url = url.replace("postgresql+psycopg://", "postgresql://")
-            with psycopg.connect(raw_url) as conn:
-                started = time.perf_counter()
-                expected = load_legacy_rows(conn, args.accounts)
-                conn.commit()
-                load_time = time.perf_counter() - started
-                conn.autocommit = True
-                conn.execute("VACUUM ANALYZE")
-                server = conn.execute("SHOW server_version").fetchone()[0]
+            expected, load_time, server = load(raw_url, args.accounts)
             upgrade_time = timed_migration(flask_migrate.upgrade, TARGET)
             with psycopg.connect(raw_url) as conn:
                 lines = verify(conn, expected, args.accounts)
-            downgrade_time = (timed_migration(flask_migrate.downgrade, BEFORE)
-                              if args.downgrade else None)
+            downgrade_time = None
+            if args.downgrade:
+                downgrade_time = timed_migration(flask_migrate.downgrade, BEFORE)
+                with psycopg.connect(raw_url) as conn:
+                    lines.append(verify_downgrade(conn, expected))
             db.engine.dispose()
     print(f"\nPostgreSQL {server}, Python {platform.python_version()}, {os.cpu_count()} cores")
     print(f"loaded {args.accounts} accounts + settings with COPY in {load_time:.1f} s")

@@ -153,13 +153,18 @@ def create_inactive_models(
             )
         ).all()
     )
+    report_created(planned, ids, slot)
+    return {name: ids[new.model_name] for new in planned for name in new.legacy_names}
+
+
+def report_created(planned: list[NewModel], ids: dict[str, int], slot: LegacySlot) -> None:
+    """Print one line per catalogue row the migration created."""
     for new in planned:
         print(
             f"✓ Created inactive AIModelConfig ID {ids[new.model_name]}"
             f" ({slot.provider}/{slot.model_type} {new.model_name}, origin=migration)"
             f" for {slot.name}: {', '.join(new.legacy_names)}"
         )
-    return {name: ids[new.model_name] for new in planned for name in new.legacy_names}
 
 
 def resolve_names(

@@ -119,6 +119,7 @@ def snapshot() -> dict:
     tables = reflect().tables
     with db.engine.connect() as conn:
         def rows(name, order):
+            """Every row of a table as a dict, in `order`."""
             table = tables[name]
             return [dict(r._mapping) for r in conn.execute(table.select().order_by(order(table)))]
         return {
