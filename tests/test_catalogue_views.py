@@ -120,8 +120,8 @@ def test_list_shows_columns_prices_status_and_usage(client, auth, catalogue):
     auth.login("admin")
     response = client.get(BASE + "/")
     page = text_of(response)
-    for header in ("Display name", "Model name", "Provider", "Type", "Input", "Cached input",
-                   "Output", "Per image", "Context", "Status", "Used by"):
+    for header in ("Display name", "Model name", "Provider", "Type", "Input", "Cached",
+                   "Output", "Image $/image", "Context tokens", "Status", "Used by"):
         assert header in page
     assert "GPT-4o Mini gpt-4o-mini OpenAI Text $0.15 $0.075 $0.60" in page
     assert "128,000" in page
@@ -183,7 +183,7 @@ def test_sorting_is_whitelisted_and_reversible(client, auth, catalogue):
 
     def order(query):
         html = client.get(BASE + "/" + query).get_data(as_text=True)
-        return re.findall(r'data-column="model_name">\s*<code>([^<]+)</code>', html)
+        return re.findall(r'data-column="model_name">\s*<code[^>]*>([^<]+)</code>', html)
 
     assert order("") == ["claude-3-haiku", "gpt-4o-mini", "flux"]
     assert order("?sort=-input_price") == ["claude-3-haiku", "gpt-4o-mini", "flux"]
@@ -275,7 +275,10 @@ def test_admin_creates_a_model_with_an_audit_entry(client, auth, db):
     ({"price_per_image": "1..2"}, "price_per_image", "Price per image must be a number"),
     ({"output_price_per_1m": "-1"}, "output_price_per_1m", "Output price must be 0 or more"),
     ({"context_window": "lots"}, "context_window", "Context window must be a whole number"),
-    ({"max_output_tokens": "0"}, "max_output_tokens", "Max output tokens must be between 1"),
+    ({"max_output_tokens": "0"}, "max_output_tokens", "Max output tokens must be a positive"),
+    ({"context_window": "9" * 12}, "context_window", "Context window must be between 1 and"),
+    ({"input_price_per_1m": "0.1234567"}, "input_price_per_1m",
+     "Input price must have at most 6 decimal places"),
     ({"output_price_per_1m": ""}, "output_price_per_1m", "Output price is required for an active"),
     ({"model_name": ""}, "model_name", "This field is required"),
     ({"aliases": "a, b, a"}, "aliases", "Alias 'a' is listed twice"),
@@ -570,3 +573,16 @@ def test_writes_need_a_csrf_token(client, auth, catalogue, db, csrf_on, path):
     assert response.status_code == 400
     db.session.expire_all()
     assert model_count(db) == 3 and not catalogue[2].is_active
+
+
+def test_every_field_problem_is_shown_at_once(client, auth, db):
+    auth.login("admin")
+    response = client.post(BASE + "/new", data=form_data(
+        input_price_per_1m="abc", context_window="-5", cached_input_price_per_1m="-0.1"))
+    html = response.get_data(as_text=True)
+    assert "Input price must be a number" in field_error(html, "input_price_per_1m")
+    assert "Context window must be a positive number" in field_error(html, "context_window")
+    cached = field_error(html, "cached_input_price_per_1m")
+    assert "Cached input price must be 0 or more" in cached
+    assert "Correct the fields marked below." in text_of(response)
+    assert model_count(db) == 0

@@ -42,22 +42,34 @@ def parse_aliases(raw: str | None) -> list[str]:
 
 
 def number_field(label: str, description: str, example: str) -> StringField:
-    """A text input for a price: parsed to Decimal, a non-number names the field."""
+    """A text input for a price: parsed to Decimal; a non-number or a negative names the field."""
     def validate(form: FlaskForm, field: StringField) -> None:
         try:
-            parse_decimal(field.data)
+            value = parse_decimal(field.data)
         except ValueError:
             raise ValidationError(f"{label} must be a number, e.g. {example}.") from None
+        if value is not None and value < 0:
+            raise ValidationError(f"{label} must be 0 or more.")
     return StringField(label, [validate], description=description,
                        render_kw={"inputmode": "decimal"})
 
 
+def parse_tokens(raw: str | None) -> int | None:
+    """A token count typed by a user: blank is None, `128,000` is 128000; ValueError otherwise."""
+    text = (raw or "").strip().replace(",", "").replace("_", "")
+    return int(text) if text else None
+
+
 def integer_field(label: str, description: str) -> StringField:
-    """A text input for a whole number of tokens: a non-number names the field."""
+    """A text input for a positive whole number of tokens; bad input names the field."""
     def validate(form: FlaskForm, field: StringField) -> None:
-        text = (field.data or "").strip().replace(",", "").replace("_", "")
-        if text and not text.lstrip("-").isdigit():
-            raise ValidationError(f"{label} must be a whole number of tokens, e.g. 128000.")
+        try:
+            value = parse_tokens(field.data)
+        except ValueError:
+            message = f"{label} must be a whole number of tokens, e.g. 128000."
+            raise ValidationError(message) from None
+        if value is not None and value <= 0:
+            raise ValidationError(f"{label} must be a positive number of tokens.")
     return StringField(label, [validate], description=description,
                        render_kw={"inputmode": "numeric"})
 
@@ -130,8 +142,7 @@ class ModelForm(FlaskForm):
         for name in PRICE_FIELDS:
             values[name] = parse_decimal(self[name].data)
         for name in INTEGER_FIELDS:
-            text = (self[name].data or "").strip().replace(",", "").replace("_", "")
-            values[name] = int(text) if text else None
+            values[name] = parse_tokens(self[name].data)
         values["aliases"] = parse_aliases(self.aliases.data)
         for name in ("model_name", "display_name", "price_source", "notes"):
             values[name] = (values[name] or "").strip()

@@ -27,6 +27,7 @@ class Column:
     link: Callable[[Any], str] | None = None
     numeric: bool = False
     title: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ def used_by(row: AIModelConfig, extra: dict[str, Any]) -> Any:
     return DASH if usage is None or not usage.count else usage.count
 
 
+def model_code(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
+    """The model name as unbroken code."""
+    return Markup('<code class="text-nowrap">%s</code>') % row.model_name
+
+
 def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
     """Per-page extras: the usage of every row, in a constant number of queries."""
     return {"usage": usage_for(row.id for row in rows)}
@@ -61,21 +66,22 @@ MODEL_LIST = ListOptions(
     columns=(
         Column("display_name", "Display name", lambda r, _: r.display_name, M.display_name,
                link=detail_link),
-        Column("model_name", "Model name", lambda r, _: Markup("<code>%s</code>") % r.model_name,
+        Column("model_name", "Model name", model_code,
                M.model_name),
         Column("provider", "Provider", lambda r, _: r.provider_label, M.provider),
         Column("model_type", "Type", lambda r, _: MODEL_TYPES.get(r.model_type, r.model_type),
                M.model_type),
         Column("input_price", "Input", price("input_price_per_1m"), M.input_price_per_1m,
-               numeric=True, title="$ per 1M input tokens"),
-        Column("cached_input_price", "Cached input", price("cached_input_price_per_1m"),
-               M.cached_input_price_per_1m, numeric=True, title="$ per 1M cached input tokens"),
+               numeric=True, title="$ per 1M input tokens", unit="$/1M"),
+        Column("cached_input_price", "Cached", price("cached_input_price_per_1m"),
+               M.cached_input_price_per_1m, numeric=True, title="$ per 1M cached input tokens",
+               unit="$/1M"),
         Column("output_price", "Output", price("output_price_per_1m"), M.output_price_per_1m,
-               numeric=True, title="$ per 1M output tokens"),
-        Column("image_price", "Per image", price("price_per_image"), M.price_per_image,
-               numeric=True, title="$ per generated image"),
+               numeric=True, title="$ per 1M output tokens", unit="$/1M"),
+        Column("image_price", "Image", price("price_per_image"), M.price_per_image,
+               numeric=True, title="$ per generated image", unit="$/image"),
         Column("context_window", "Context", tokens("context_window"), M.context_window,
-               numeric=True, title="Context window in tokens"),
+               numeric=True, title="Context window in tokens", unit="tokens"),
         Column("is_active", "Status", active_badge, M.is_active),
         Column("used_by", "Used by", used_by, numeric=True,
                title="Global settings slots plus accounts overriding to this model"),
