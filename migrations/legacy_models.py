@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 JsonDocument = sa.JSON().with_variant(JSONB(), "postgresql")
 BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+NAME_LENGTH = 100  # igny8_ai_model_config.model_name is VARCHAR(100)
 
 # Identifiers of the legacy choice lists whose catalogue entry has another model_name.
 LEGACY_IDENTIFIERS = {
@@ -94,18 +95,24 @@ def match(names: dict[str, int], legacy_name: str) -> int | None:
     return names.get(canonical) if canonical else None
 
 
+def free_name(canonical: str, taken: set[str], model_type: str) -> str:
+    """`canonical` cut to fit model_name, with a -<type>[-n] suffix if the provider uses it."""
+    candidate, number = canonical[:NAME_LENGTH], 1
+    while candidate in taken:
+        suffix = model_type if number == 1 else f"{model_type}-{number}"
+        candidate = f"{canonical[:NAME_LENGTH - len(suffix) - 1]}-{suffix}"
+        number += 1
+    return candidate
+
+
 def plan_new_models(unmatched: Iterable[str], taken: set[str], slot: LegacySlot) -> list[NewModel]:
-    """One row per canonical name; a name the provider uses for another type gets a suffix."""
+    """One row per canonical name; legacy names that differ from it become aliases."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for legacy_name in sorted(unmatched):
         grouped[LEGACY_IDENTIFIERS.get(legacy_name, legacy_name)].append(legacy_name)
     planned = []
     for canonical, legacy_names in grouped.items():
-        model_name, counter = canonical, 1
-        while model_name in taken:
-            counter += 1
-            suffix = slot.model_type if counter == 2 else f"{slot.model_type}-{counter - 1}"
-            model_name = f"{canonical}-{suffix}"[:100]
+        model_name = free_name(canonical, taken, slot.model_type)
         taken.add(model_name)
         planned.append(NewModel(model_name, tuple(legacy_names)))
     return planned

@@ -230,13 +230,22 @@ def test_downgrade_to_legacy_and_back_is_lossless(migration_app):
     assert snapshot() == first
 
 
-def test_blank_legacy_global_model_is_left_unset(migration_app):
+LONG_NAME = "ft:gpt-4o-mini:acme:" + "x" * 100
+
+
+def test_blank_global_model_stays_unset_and_long_names_fit(migration_app):
     flask_migrate.upgrade(revision=LEGACY)
     tables = reflect().tables
     with db.engine.begin() as conn:
         conn.execute(tables["igny8_ai_model_config"].insert(), catalogue_row(*CATALOGUE[0]))
         conn.execute(tables["igny8_global_integration_settings"].insert(), {
             "id": 1, "openai_model": " ", "dalle_model": "dall-e-2", "updated_at": NOW,
+        })
+        conn.execute(tables["igny8_accounts"].insert(), {
+            "id": 1, "name": "Account 1", "created_at": NOW, "updated_at": NOW,
+        })
+        conn.execute(tables["igny8_integration_settings"].insert(), {
+            "account_id": 1, "config": {"openai_model": LONG_NAME}, "updated_at": NOW,
         })
     flask_migrate.upgrade()
     state = snapshot()
@@ -247,4 +256,6 @@ def test_blank_legacy_global_model_is_left_unset(migration_app):
     assert settings["openai_model_id"] is None and settings["text_model_id"] is None
     assert (settings["dalle_model_id"], settings["runware_model_id"]) == (dalle2["id"], flux["id"])
     assert flux["aliases"] == ["runware:97@1"] and flux["is_active"] is False
-    assert len(state["catalogue"]) == 3
+    long = by_name(state, "openai", "text", LONG_NAME[:100])
+    assert long["aliases"] == [LONG_NAME] and state["configs"] == [{"openai_model_id": long["id"]}]
+    assert len(state["catalogue"]) == 4
