@@ -89,8 +89,8 @@ def test_account_page_shows_effective_model_source_and_price(client, auth, db, c
     assert slot_row(page, "text_model") == {
         "effective": "GPT-4o Mini (gpt-4o-mini)", "source": "fallback default",
         "price": "$0.15/$0.60 per 1M tokens"}
-    assert "The override 4242 points at no existing model; it is ignored." in page
-    assert "The override 'gpt-4o' is not a model id; it is ignored." in page
+    assert "The override 4242 points at no existing model; it is ignored," in page
+    assert "The override 'gpt-4o' is not a model id; it is ignored," in page
     assert "gpt-3.5-turbo is a openai text model, not runware image" in page
     assert "only an admin can change them" in page and "<select" not in page
 

@@ -35,8 +35,8 @@ class AccountSlot:
         if self.override is not None and self.override_model is None:
             problem = "points at no existing model" if is_model_id(self.override) else (
                 "is not a model id")
-            found.insert(0, f"The override {self.override!r} {problem}; it is ignored."
-                            " Choose a model or the global default.")
+            found.insert(0, f"The override {self.override!r} {problem}; it is ignored,"
+                            " and saving this page replaces it with the choice below.")
         return found
 
 
