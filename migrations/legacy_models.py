@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from alembic import context
 from sqlalchemy.dialects.postgresql import JSONB
 
 JsonDocument = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -71,6 +72,15 @@ class NewModel:
 
     model_name: str
     legacy_names: tuple[str, ...]
+
+
+def require_online(revision: str) -> None:
+    """Refuse offline (--sql) mode: the conversion must read the data it converts."""
+    if context.is_offline_mode():
+        raise RuntimeError(
+            f"revision {revision} converts the data it reads, so it cannot be rendered as"
+            " an SQL script: run `flask db upgrade` / `downgrade` against the database"
+        )
 
 
 def known_names(conn: sa.Connection, slot: LegacySlot) -> dict[str, int]:

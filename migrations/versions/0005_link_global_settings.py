@@ -10,7 +10,9 @@ Names nothing matches get an inactive catalogue row (see legacy_models.py).
 """
 import sqlalchemy as sa
 from alembic import op
-from legacy_models import LEGACY_SLOTS, BigIntId, model_names_by_id, resolve_names
+from legacy_models import (
+    LEGACY_SLOTS, BigIntId, model_names_by_id, require_online, resolve_names,
+)
 
 revision = "0005_link_global_settings"
 down_revision = "0004_legacy_integration_settings"
@@ -51,6 +53,7 @@ def _map_strings_to_ids() -> None:
 
 def upgrade():
     """Replace the three model-name strings with foreign keys to the catalogue."""
+    require_online(revision)
     with op.batch_alter_table(TABLE) as batch:
         for slot in LEGACY_SLOTS:
             batch.add_column(sa.Column(f"{slot.name}_new", BigIntId, nullable=True))
@@ -92,6 +95,7 @@ def _map_ids_to_strings() -> None:
 
 def downgrade():
     """Back to the legacy strings; the catalogue rows (also those made here) stay."""
+    require_online(revision)
     with op.batch_alter_table(TABLE) as batch:
         for slot in LEGACY_SLOTS:
             batch.add_column(

@@ -12,7 +12,9 @@ id-range batches; SQLite converts in Python batches.
 """
 import sqlalchemy as sa
 from alembic import op
-from legacy_models import LEGACY_SLOTS, BigIntId, JsonDocument, model_names_by_id, resolve_names
+from legacy_models import (
+    LEGACY_SLOTS, BigIntId, JsonDocument, model_names_by_id, require_online, resolve_names,
+)
 
 revision = "0006_account_model_overrides"
 down_revision = "0005_link_global_settings"
@@ -180,6 +182,7 @@ def names_from_ids(config, names: dict[int, str]) -> dict | None:
 
 def upgrade():
     """Convert every account's string overrides to catalogue ids."""
+    require_online(revision)
     conn = op.get_bind()
     mapping = _resolve_all(conn)
     if not mapping:
@@ -194,6 +197,7 @@ def upgrade():
 
 def downgrade():
     """Turn `*_model_id` overrides back into model_name strings."""
+    require_online(revision)
     conn = op.get_bind()
     names = model_names_by_id(conn)
     if conn.dialect.name == "postgresql":
