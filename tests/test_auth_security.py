@@ -39,7 +39,7 @@ def test_five_failures_lock_the_email_from_that_address(client, db, ada):
 
     response = sign_in(client, "ada@igny8.test", TEST_PASSWORD)
 
-    assert response.status_code == 429
+    assert response.status_code == 429 and response.headers["Retry-After"] == "900"
     assert LOCKED in response.get_data(as_text=True)
     assert "Try again in 15 minutes." in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302

@@ -48,7 +48,8 @@ def login():
     ip = request.remote_addr or "unknown"
     if throttle.is_locked(form.email.data, ip):
         form.form_errors.append(LOCKED)
-        return render_template("auth/login.html", form=form), 429
+        retry_after = {"Retry-After": str(int(throttle.WINDOW.total_seconds()))}
+        return render_template("auth/login.html", form=form), 429, retry_after
     user = _authenticate(form.email.data, form.password.data)
     if user is None:
         throttle.record_failure(form.email.data, ip)
