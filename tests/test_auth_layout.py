@@ -19,7 +19,7 @@ class SampleForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(message="Name is required.")],
                        description="Shown in dropdowns")
     tokens = IntegerField("Tokens", validators=[NumberRange(min=1, message="At least 1.")])
-    kind = RadioField("Kind", choices=[("text", "Text"), ("image", "Image")])
+    kind = RadioField("Kind", choices={"text": "Text", "image": "Image"})
     version = HiddenField(default="3")
 
 

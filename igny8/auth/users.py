@@ -6,14 +6,14 @@ import secrets
 
 from sqlalchemy import select
 
+from igny8.auth.forms import MIN_PASSWORD_LENGTH
 from igny8.auth.roles import ADMIN, ROLES
 from igny8.extensions import db
 from igny8.models.users import User
 from igny8.services import audit
-from igny8.services.errors import ValidationFailed
+from igny8.services.errors import DomainError, ValidationFailed
 
 DEFAULT_ADMIN_EMAIL = "admin@igny8.local"
-MIN_PASSWORD_LENGTH = 10
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -63,3 +63,28 @@ def ensure_admin(actor: str = audit.CLI) -> tuple[User, str] | None:
         return None
     password = secrets.token_urlsafe(18)
     return create_user(DEFAULT_ADMIN_EMAIL, ADMIN, password, actor=actor), password
+
+
+def list_users() -> list[User]:
+    """Every user, admins first, then by email."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def set_active(user: User, active: bool, actor: User) -> bool:
+    """(De)activate `user` with an audit entry; refuses to lock out `actor` or the last admin."""
+    if user.is_active == active:
+        return False
+    if not active and user.id == actor.id:
+        raise DomainError("You cannot deactivate your own account.")
+    if not active and user.is_admin and not _another_active_admin(user):
+        raise DomainError(f"{user.email} is the last active admin; create another admin first.")
+    user.is_active = active
+    audit.record("activate" if active else "deactivate", "user", user.id, user.email,
+                 {"is_active": [not active, active]}, actor=actor)
+    db.session.commit()
+    return True
+
+
+def _another_active_admin(user: User) -> bool:
+    query = select(User.id).where(User.role == ADMIN, User.is_active.is_(True), User.id != user.id)
+    return db.session.scalar(query.limit(1)) is not None

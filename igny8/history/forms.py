@@ -31,8 +31,8 @@ class HistoryFilterForm(Form):
     def set_choices(self, object_types: list[str], actions: list[str]) -> None:
         """Offer the types and actions known plus those present in the log."""
         types = sorted(set(OBJECT_TYPES) | set(object_types))
-        self.object_type.choices = [("", "Any")] + [(t, type_label(t)) for t in types]
-        self.action.choices = [("", "Any")] + [(a, a) for a in sorted(set(ACTIONS) | set(actions))]
+        self.object_type.choices = {"": "Any", **{t: type_label(t) for t in types}}
+        self.action.choices = {"": "Any", **{a: a for a in sorted(set(ACTIONS) | set(actions))}}
 
     def validate_date_to(self, field: DateField) -> None:
         """The range must not end before it starts."""

@@ -1,0 +1,93 @@
+"""The users screen: list, add, activate and deactivate, each recorded in the history."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from igny8.auth.users import set_active
+from igny8.models import AuditEntry, User
+from igny8.services.errors import DomainError
+from tests.factories import UserFactory
+
+
+def add(client, **fields):
+    """POST the add-user form."""
+    data = {"email": "new@igny8.test", "role": "support", "password": "long enough pw",
+            "confirm": "long enough pw", **fields}
+    return client.post("/admin/users/", data=data)
+
+
+def test_list_shows_users_with_role_state_and_actions(client, auth, db):
+    admin = auth.login(role="admin")
+    UserFactory(email="off@igny8.test", role="support", is_active=False)
+    db.session.commit()
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert f"{admin.email} <span class=\"text-muted\">(you)</span>" in page
+    assert "Activate off@igny8.test" in page and f"Deactivate {admin.email}" not in page
+    assert "Add a user" in page
+
+
+def test_add_user_records_who_added_it(client, auth, db):
+    admin = auth.login(role="admin")
+    response = add(client, email="New@IGNY8.test", role="admin")
+    assert response.status_code == 302
+    assert "Added admin new@igny8.test." in client.get("/admin/users/").get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "new@igny8.test"))
+    assert user.is_admin and user.check_password("long enough pw")
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.action, entry.object_id, entry.actor_id, entry.actor_label) == (
+        "create", str(user.id), admin.id, admin.email)
+
+
+def test_add_user_errors_are_named_and_nothing_is_stored(client, auth, db):
+    auth.login(role="admin", email="me@igny8.test")
+    cases = [
+        ({"confirm": "different pw!"}, "The two passwords do not match."),
+        ({"password": "short", "confirm": "short"}, "At least 10 characters."),
+        ({"email": "me@igny8.test"}, "email me@igny8.test is already used by another user"),
+        ({"role": "root"}, "Not a valid choice."),
+    ]
+    for fields, message in cases:
+        response = add(client, **fields)
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalars(select(User.email)).all() == ["me@igny8.test"]
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_deactivate_and_reactivate(client, auth, db):
+    admin = auth.login(role="admin")
+    other = UserFactory(email="ops@igny8.test", role="support")
+    db.session.commit()
+    assert client.post(f"/admin/users/{other.id}/toggle").status_code == 302
+    assert db.session.get(User, other.id).is_active is False
+    assert client.post(f"/admin/users/{other.id}/toggle").status_code == 302
+    assert db.session.get(User, other.id).is_active is True
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.changes, e.actor_id) for e in entries] == [
+        ("deactivate", {"is_active": [True, False]}, admin.id),
+        ("activate", {"is_active": [False, True]}, admin.id),
+    ]
+
+
+def test_cannot_deactivate_yourself(client, auth, db):
+    admin = auth.login(role="admin")
+    response = client.post(f"/admin/users/{admin.id}/toggle")
+    assert response.status_code == 409
+    assert "You cannot deactivate your own account." in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).is_active is True
+
+
+def test_the_last_active_admin_stays_active(db):
+    last = UserFactory(email="boss@igny8.test", role="admin")
+    UserFactory(role="admin", is_active=False)
+    operator = UserFactory(role="support")
+    db.session.commit()
+    with pytest.raises(DomainError, match="boss@igny8.test is the last active admin"):
+        set_active(last, False, actor=operator)
+    assert db.session.get(User, last.id).is_active is True
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_unknown_user_is_404(client, auth):
+    auth.login(role="admin")
+    assert client.post("/admin/users/999999/toggle").status_code == 404
