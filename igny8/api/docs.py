@@ -14,6 +14,7 @@ from flask_smorest import current_api
 from igny8.api.blueprint import bp
 
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
+DEFAULT_RESPONSE = "Any other error: 401 no valid key, 403 read key, 400/415 body not JSON"
 
 
 @dataclass
@@ -62,11 +63,23 @@ def _body_type(content: dict | None) -> str | None:
     return type_name(content.get("application/json", {}).get("schema"))
 
 
-def _operation(path: str, method: str, spec: dict, shared_params: list) -> Operation:
+def _response(item: dict, document: dict) -> dict:
+    """A response object, following a `$ref` into components.responses."""
+    if "$ref" in item:
+        return document.get("components", {}).get("responses", {}).get(
+            item["$ref"].rsplit("/", 1)[-1], {})
+    return item
+
+
+def _operation(path: str, method: str, spec: dict, shared_params: list,
+               document: dict) -> Operation:
     """An Operation from the spec's entry."""
     request_body = spec.get("requestBody", {}).get("content")
-    responses = [(status, item.get("description", ""), _body_type(item.get("content")))
-                 for status, item in sorted(spec.get("responses", {}).items())]
+    responses = []
+    for status, item in sorted(spec.get("responses", {}).items()):
+        item = _response(item, document)
+        description = DEFAULT_RESPONSE if status == "default" else item.get("description", "")
+        responses.append((status, description, _body_type(item.get("content"))))
     return Operation(method.upper(), path, spec.get("summary", ""), spec.get("description", ""),
                      shared_params + spec.get("parameters", []), _body_type(request_body),
                      responses)
@@ -77,7 +90,7 @@ def operations(spec: dict) -> list[Operation]:
     found = []
     for path, item in sorted(spec.get("paths", {}).items()):
         shared = item.get("parameters", [])
-        found += [_operation(path, method, item[method], shared)
+        found += [_operation(path, method, item[method], shared, spec)
                   for method in METHOD_ORDER if method in item]
     return found
 
