@@ -41,7 +41,7 @@ def register_blueprints(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/", "root", admin.root)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(auth.users_bp)
+    app.register_blueprint(admin.users_bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(catalogue.bp)

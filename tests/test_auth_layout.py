@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
+import pytest
 from flask import render_template_string
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, NumberRange
+
+from igny8.config import REPO_ROOT
 
 PAGE = """{% extends "base.html" %}{% from "macros/forms.html" import render_form %}
 {% block title %}Macro test{% endblock %}
@@ -69,3 +74,13 @@ def test_pages_need_no_javascript(client, auth):
     page = client.get("/admin/").get_data(as_text=True)
     assert "<script" not in page
     assert re.search(r'<form method="post" action="/auth/logout"', page)
+
+
+@pytest.mark.parametrize("module", ["igny8.admin.sidebar", "igny8.auth", "igny8.auth.roles",
+                                    "igny8.history.views", "igny8.admin", "igny8.auth.cli",
+                                    "igny8.services.audit", "igny8.services.locking"])
+def test_module_imports_on_its_own(module):
+    """Blueprint packages import roles and the sidebar; no import order may create a cycle."""
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                            text=True, cwd=REPO_ROOT, check=False)
+    assert result.returncode == 0, result.stderr

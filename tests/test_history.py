@@ -129,3 +129,13 @@ def test_user_creation_from_the_cli_appears_in_history(app, client, auth):
     auth.login(role="admin")
     page = client.get("/admin/history/?object_type=user").get_data(as_text=True)
     assert objects(page) == ["new@igny8.test"] and "cli" in page
+
+
+def test_object_history_links_to_the_object_page(client, auth, log):
+    auth.login(role="admin")
+    page = client.get("/admin/history/ai_model/1").get_data(as_text=True)
+    assert '<a href="/admin/ai-models/1">open this ai model</a>' in page
+    settings = client.get("/admin/history/global_settings/1").get_data(as_text=True)
+    assert '<a href="/admin/settings/global">open this global integration settings</a>' in settings
+    odd = client.get("/admin/history/ai_model/abc").get_data(as_text=True)
+    assert "open this" not in odd

@@ -1,6 +1,5 @@
-"""Authentication: sign-in at /auth/login, roles on every admin view, the users screen."""
+"""Authentication: sign-in at /auth/login, roles on every admin view (imports no admin module)."""
 from igny8.auth.guard import require_login
-from igny8.auth.manage import bp as users_bp
 from igny8.auth.views import bp
 
-__all__ = ["bp", "require_login", "users_bp"]
+__all__ = ["bp", "require_login"]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
+from werkzeug.routing import BuildError
 from sqlalchemy import Select, select
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
@@ -13,6 +14,14 @@ from igny8.models.audit import AuditEntry
 
 bp = Blueprint("history", __name__, url_prefix="/admin/history")
 PER_PAGE = 50
+# Where each audited object lives in the admin: (endpoint, name of its id argument or None).
+OBJECT_PAGES = {
+    "ai_model": ("catalogue.detail", "model_id"),
+    "global_settings": ("settings.global_settings", None),
+    "account_settings": ("settings.account", "account_id"),
+    "api_key": ("api_keys.index", None),
+    "user": ("users.index", None),
+}
 
 
 def _utc_start(day) -> datetime:
@@ -34,6 +43,17 @@ def filtered_query(form: HistoryFilterForm) -> Select:
         end = _utc_start(form.date_to.data) + timedelta(days=1)
         query = query.where(AuditEntry.created_at < end)
     return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+
+def object_page(object_type: str, object_id: str) -> str | None:
+    """The admin page of an audited object, when there is one."""
+    endpoint, argument = OBJECT_PAGES.get(object_type, (None, None))
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **({argument: object_id} if argument else {}))
+    except (BuildError, ValueError):  # e.g. a non-numeric id for an int route
+        return None
 
 
 def _known_values(column) -> list[str]:
@@ -65,4 +85,5 @@ def object_history(object_type: str, object_id: str):
     ).all()
     name = entries[0].object_repr if entries else f"{type_label(object_type)} {object_id}"
     return render_template("history/object.html", entries=entries, name=name,
-                           object_type=object_type, object_id=object_id, type_label=type_label)
+                           object_type=object_type, object_id=object_id, type_label=type_label,
+                           object_url=object_page(object_type, object_id))
