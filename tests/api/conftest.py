@@ -9,8 +9,12 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30Validator
 
+from sqlalchemy import func, select
+
 from igny8.extensions import db
+from igny8.models import AIModelConfig, AuditEntry
 from igny8.services import api_keys
+from tests.factories import ImageModelFactory, TextModelFactory
 
 _documents: dict[int, tuple[dict, OpenAPI]] = {}
 
@@ -132,3 +136,30 @@ def error_of(response) -> dict:
 def commit() -> None:
     """Commit what factories flushed, so the API sees it."""
     db.session.commit()
+
+
+def model_count(db) -> int:
+    """Rows in the catalogue."""
+    return db.session.scalar(select(func.count()).select_from(AIModelConfig))
+
+
+def audit_rows(db, object_type="ai_model"):
+    """Audit entries of one object type, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.object_type == object_type)
+    return db.session.scalars(query.order_by(AuditEntry.id)).all()
+
+
+@pytest.fixture
+def catalogue(db):
+    """Three text models and an image model; one inactive, one with an alias."""
+    rows = {
+        "mini": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini",
+                                 aliases=["gpt-4o-mini-2024-07-18"]),
+        "turbo": TextModelFactory(model_name="gpt-4-turbo", display_name="GPT-4 Turbo",
+                                  is_active=False),
+        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-5-sonnet",
+                                   display_name="Claude 3.5 Sonnet"),
+        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
+    }
+    commit()
+    return rows
