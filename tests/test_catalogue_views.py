@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
-from igny8.models import AIModelConfig, GlobalIntegrationSettings
+from igny8.models import Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models.audit import AuditEntry
 from igny8.services.usage import Usage
 from tests.factories import (
@@ -351,7 +351,7 @@ def test_edit_cannot_deactivate_a_global_default(client, auth, catalogue, db):
 
 # --- detail ------------------------------------------------------------------------------------
 
-def test_detail_shows_fields_and_used_by(client, auth, catalogue):
+def test_detail_shows_fields_and_used_by(client, auth, catalogue, db):
     mini, claude, flux = catalogue
     auth.login("support")
     response = client.get(f"{BASE}/{mini.id}")
@@ -362,8 +362,11 @@ def test_detail_shows_fields_and_used_by(client, auth, catalogue):
     html = response.get_data(as_text=True)
     assert 'href="/admin/settings/global">OpenAI text model</a>' in html
     assert f'href="/admin/history/ai_model/{mini.id}"' in html
-    page = text_of(client.get(f"{BASE}/{claude.id}"))
+    response = client.get(f"{BASE}/{claude.id}")
+    page, html = text_of(response), response.get_data(as_text=True)
     assert "Account overrides (1) Acme Ltd" in page and "Text model (any provider)" in page
+    account_id = db.session.scalar(select(Account.id).where(Account.name == "Acme Ltd"))
+    assert f'href="/admin/settings/accounts/{account_id}">Acme Ltd</a>' in html
     assert "Nothing uses this model." in text_of(client.get(f"{BASE}/{flux.id}"))
     assert client.get(f"{BASE}/999999").status_code == 404
 
@@ -500,6 +503,8 @@ def test_delete_is_refused_with_the_list_of_users(client, auth, catalogue, db):
     auth.login("admin")
     page = text_of(client.get(f"{BASE}/{claude.id}/delete"))
     assert "cannot be deleted while it is used" in page and "Acme Ltd" in page
+    assert "or deactivate it instead" in page
+    assert "or deactivate it instead" not in text_of(client.get(f"{BASE}/{mini.id}/delete"))
     assert "Yes, delete it" not in page
     response = client.post(f"{BASE}/{mini.id}/delete")
     assert response.status_code == 409

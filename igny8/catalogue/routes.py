@@ -31,7 +31,7 @@ PRICE_LABELS = (
 def catalogue_context() -> dict:
     """Names the catalogue templates share."""
     return {"slots": SLOTS, "model_types": MODEL_TYPES, "format_price": format_price,
-            "price_labels": PRICE_LABELS}
+            "price_labels": PRICE_LABELS, "optional_url": optional_url}
 
 
 def optional_url(endpoint: str, **values) -> str | None:
