@@ -64,6 +64,16 @@ def test_anonymous_is_sent_to_login(client, catalogue, path):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
+@pytest.mark.parametrize("path", ["/{id}/toggle", "/bulk", "/{id}/delete", "/new", "/{id}/edit"])
+def test_anonymous_posts_change_nothing(client, catalogue, db, path):
+    flux = catalogue[2]
+    response = client.post(BASE + path.format(id=flux.id),
+                           data={"action": "activate", "ids": [flux.id], "confirm": "yes"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    db.session.expire_all()
+    assert not flux.is_active and model_count(db) == 3
+
+
 @pytest.mark.parametrize("role", ["admin", "support"])
 @pytest.mark.parametrize("path", READ_ROUTES)
 def test_both_roles_can_read(client, auth, catalogue, role, path):
