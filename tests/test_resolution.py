@@ -5,16 +5,16 @@ import pytest
 from sqlalchemy import func, select
 
 from igny8.models import Account, IntegrationSettings
+from igny8.models.audit import AuditEntry
+from igny8.services.account_settings import clear_account_override, set_account_override
 from igny8.services.errors import ResolutionError, ValidationFailed
 from igny8.services.resolution import (
     Resolution,
-    clear_account_override,
     get_image_model,
     get_openai_model,
     get_text_model,
     resolve,
     resolve_many,
-    set_account_override,
 )
 from tests.factories import (
     AccountFactory,
@@ -105,9 +105,9 @@ def skip_reason_cases(catalogue):
         "inactive": (catalogue["old"].id, "gpt-3.5-turbo is inactive"),
         "wrong provider": (
             catalogue["claude"].id,
-            "claude-3-5-sonnet is a anthropic text model, not openai text",
+            "claude-3-5-sonnet is an anthropic text model, not openai text",
         ),
-        "wrong type": (catalogue["dalle"].id, "dall-e-3 is a openai image model, not openai text"),
+        "wrong type": (catalogue["dalle"].id, "dall-e-3 is an openai image model, not openai text"),
     }
 
 
@@ -156,7 +156,7 @@ def test_every_level_failing_raises_with_each_reason(db, app, catalogue, monkeyp
     assert error.reason == (
         f"account {account.id} override openai_model_id='abc' skipped: not a model id"
         " (a positive integer); global setting openai_model_id="
-        f"{catalogue['dalle'].id} skipped: dall-e-3 is a openai image model, not openai text;"
+        f"{catalogue['dalle'].id} skipped: dall-e-3 is an openai image model, not openai text;"
         " default model 'gpt-4o-mini' skipped: gpt-4o-mini is inactive"
     )
     assert str(error).startswith("No model for slot openai_model: account ")
@@ -251,8 +251,8 @@ def test_set_override_keeps_other_keys(db, catalogue):
     [
         (lambda c: 987654, "model 987654 does not exist"),
         (lambda c: c["old"].id, "gpt-3.5-turbo is inactive"),
-        (lambda c: c["claude"].id, "claude-3-5-sonnet is a anthropic text model, not openai text"),
-        (lambda c: c["dalle"].id, "dall-e-3 is a openai image model, not openai text"),
+        (lambda c: c["claude"].id, "claude-3-5-sonnet is an anthropic text model, not openai text"),
+        (lambda c: c["dalle"].id, "dall-e-3 is an openai image model, not openai text"),
         (lambda c: "abc", "'abc' is not a model id"),
         (lambda c: None, "None is not a model id"),
     ],
@@ -335,3 +335,15 @@ def test_resolve_many_of_no_accounts_is_empty(db, count_queries):
         assert resolve_many([], "openai_model") == {}
     assert counter.count == 0
     assert db.session.scalar(select(func.count()).select_from(Account)) == 0
+
+
+def test_override_changes_are_recorded_in_the_history(db, catalogue):
+    account = account_with({"api_key": "k"}, db)
+    set_account_override(account, "openai_model", catalogue["gpt4o"].id)
+    clear_account_override(account, "openai_model")
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.object_type, e.object_id, list(e.changes)) for e in entries] == [
+        ("account_settings", str(account.id), ["openai_model"]),
+        ("account_settings", str(account.id), ["openai_model"]),
+    ]
+    assert entries[1].changes["openai_model"][1] == "global default"

@@ -91,7 +91,7 @@ def test_account_page_shows_effective_model_source_and_price(client, auth, db, c
         "price": "$0.15/$0.60 per 1M tokens"}
     assert "The override 4242 points at no existing model; it is ignored," in page
     assert "The override 'gpt-4o' is not a model id; it is ignored," in page
-    assert "gpt-3.5-turbo is a openai text model, not runware image" in page
+    assert "gpt-3.5-turbo is an openai text model, not runware image" in page
     assert "only an admin can change them" in page and "<select" not in page
 
 

@@ -53,10 +53,9 @@ class Slot:
             return "the model does not exist"
         if not self.accepts(model):
             wanted = f"{self.provider} {self.model_type}" if self.provider else self.model_type
-            return (
-                f"{model.model_name} is a {model.provider} {model.model_type} model,"
-                f" not {wanted}"
-            )
+            kind = f"{model.provider} {model.model_type}"
+            article = "an" if kind[0] in "aeiou" else "a"
+            return f"{model.model_name} is {article} {kind} model, not {wanted}"
         if not model.is_active:
             return f"{model.model_name} is inactive"
         return None

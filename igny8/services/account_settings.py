@@ -186,3 +186,35 @@ def bulk_set_override(
     if changed:
         commit_or_conflict("Account settings")
     return changed
+
+
+def _override_problem(slot_name: str, model_id: Any) -> str | None:
+    """Why `model_id` cannot be stored as the slot's override, or None when it can."""
+    if not is_model_id(model_id):
+        return f"{model_id!r} is not a model id"
+    model = db.session.get(AIModelConfig, model_id)
+    if model is None:
+        return f"model {model_id} does not exist"
+    return get_slot(slot_name).why_not(model)
+
+
+def set_account_override(
+    account: Account, slot_name: str, model_id: Any, expected_version: int | None = None
+) -> dict[str, list]:
+    """Store `model_id` as the account's override for one slot: validated, audited, one commit."""
+    slot = get_slot(slot_name)
+    problem = _override_problem(slot_name, model_id)
+    if problem:
+        raise ValidationFailed(f"Cannot set {slot.label}: {problem}", {slot.config_key: problem})
+    model = db.session.get(AIModelConfig, model_id)
+    return update_account_settings(account, {slot_name: model}, expected_version)
+
+
+def clear_account_override(
+    account: Account, slot_name: str, expected_version: int | None = None
+) -> bool:
+    """Remove the account's override for one slot (audited); False when there was none."""
+    get_slot(slot_name)
+    if slot_name not in account_overrides(account.integration_settings):
+        return False
+    return bool(update_account_settings(account, {slot_name: None}, expected_version))

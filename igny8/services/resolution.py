@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from igny8.extensions import db
 from igny8.models import GLOBAL_SETTINGS_ID, Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models import IntegrationSettings, Slot, get_slot
-from igny8.services.errors import ResolutionError, ValidationFailed
+from igny8.services.errors import ResolutionError
 
 log = logging.getLogger(__name__)
 IMAGE_SLOTS = {"openai": "dalle_model", "runware": "runware_model"}
@@ -213,39 +213,3 @@ def get_image_model(account: Account, provider: str) -> AIModelConfig:
     if provider not in IMAGE_SLOTS:
         raise ValueError(f"unknown image provider {provider!r}; known: {', '.join(IMAGE_SLOTS)}")
     return _resolved_model(account, IMAGE_SLOTS[provider])
-
-
-def _override_problem(slot: Slot, model_id: Any) -> str | None:
-    """Why `model_id` cannot be stored as the slot's override, or None when it can."""
-    if not is_model_id(model_id):
-        return f"{model_id!r} is not a model id"
-    model = db.session.get(AIModelConfig, model_id)
-    if model is None:
-        return f"model {model_id} does not exist"
-    return slot.why_not(model)
-
-
-def set_account_override(account: Account, slot_name: str, model_id: Any) -> IntegrationSettings:
-    """Store `model_id` as the account's override for the slot, keeping every other config key."""
-    slot = get_slot(slot_name)
-    problem = _override_problem(slot, model_id)
-    if problem:
-        raise ValidationFailed(f"Cannot set {slot.label}: {problem}", {slot.config_key: problem})
-    settings = account.integration_settings
-    if settings is None:
-        settings = IntegrationSettings(account=account, config={})
-        db.session.add(settings)
-    settings.config = {**(settings.config or {}), slot.config_key: model_id}
-    db.session.commit()
-    return settings
-
-
-def clear_account_override(account: Account, slot_name: str) -> bool:
-    """Remove the account's override for the slot; False when there was none."""
-    slot = get_slot(slot_name)
-    settings = account.integration_settings
-    if settings is None or slot.config_key not in (settings.config or {}):
-        return False
-    settings.config = {k: v for k, v in settings.config.items() if k != slot.config_key}
-    db.session.commit()
-    return True
