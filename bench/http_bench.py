@@ -1,0 +1,254 @@
+"""HTTP benchmark: admin pages and the JSON API under load, served by gunicorn, measured by wrk.
+
+Run: .venv/bin/python bench/http_bench.py [--sqlite] [--duration 15] [--profile]
+Creates a throwaway database (PostgreSQL on --pg-admin-url by default, a temp file with --sqlite, or
+an EMPTY --database-url), runs `flask db upgrade`, loads 1,000 models, the global settings and
+10,000 accounts, creates an admin and a read API key with the flask commands, serves the app with
+gunicorn (2 sync workers), signs in through the login form, checks every URL answers 200 with the
+expected content before and after `wrk`, and counts the SQL queries per request in-process.
+Raw wrk output goes to bench/results/. The server is stopped and the database dropped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import MetaData, create_engine, event, inspect
+
+from http_bench_checks import TARGETS, Target, check
+from http_bench_http import BIN, CSRF, Client, gunicorn, parse_wrk, run_wrk
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+SECRET_KEY = "igny8-http-bench"
+ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@igny8.local", "bench-password-123"
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="an existing EMPTY database (default: a new one)")
+    parser.add_argument("--pg-admin-url", default=os.environ.get("IGNY8_TEST_PG_URL", PG_ADMIN_URL))
+    parser.add_argument("--sqlite", action="store_true", help="use a temporary SQLite file")
+    parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per URL")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--only", nargs="*", help="benchmark only these target names")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also cProfile N in-process requests per URL into bench/results/")
+    return parser.parse_args()
+
+
+@contextmanager
+def postgres_database(admin_url: str):
+    """Create a uniquely named database (AUTOCOMMIT), yield its URL, drop it afterwards."""
+    name = f"igny8_http_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def sqlite_database():
+    """A SQLite file in a temporary directory removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="igny8-http-bench-") as folder:
+        yield f"sqlite:///{folder}/igny8.db"
+
+
+@contextmanager
+def given_database(url: str):
+    """An existing database that must be empty; every table is dropped afterwards."""
+    from igny8.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(url))
+    try:
+        if inspect(engine).get_table_names():
+            raise SystemExit(f"{url} already has tables: the benchmark needs an empty database")
+        yield url
+    finally:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+        engine.dispose()
+
+
+def database(args: argparse.Namespace):
+    """The database context the options ask for."""
+    if args.database_url:
+        return given_database(args.database_url)
+    return sqlite_database() if args.sqlite else postgres_database(args.pg_admin_url)
+
+
+def flask(*arguments: str, stdin: str = "") -> str:
+    """Run a `flask` command against the benchmark database; its output."""
+    import subprocess
+
+    done = subprocess.run([str(BIN / "flask"), *arguments], input=stdin, capture_output=True,
+                          text=True, cwd=REPO, env=os.environ, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def load_data(app, accounts: int) -> int:
+    """Catalogue, global row and accounts in-process; the id of an account overriding all slots."""
+    from http_bench_data import seed_accounts, seed_catalogue
+
+    from igny8.extensions import db
+
+    with app.app_context():
+        started = time.perf_counter()
+        kinds, account_id = seed_accounts(seed_catalogue(), accounts)
+        print(f"loaded 1,000 models and {accounts:,} accounts in "
+              f"{time.perf_counter() - started:.1f} s: {dict(kinds)}", flush=True)
+        db.session.remove()
+        db.engine.dispose()
+    return account_id
+
+
+def prepare(app, args: argparse.Namespace) -> tuple[int, str]:
+    """Schema, data, admin user and read API key; the account id and the raw key."""
+    flask("db", "upgrade")
+    account_id = load_data(app, args.accounts)
+    flask("users", "create", ADMIN_EMAIL, "--role", "admin", "--password-stdin",
+          stdin=ADMIN_PASSWORD + "\n")
+    printed = flask("api-keys", "create", "http-bench", "--scope", "read").strip().splitlines()
+    return account_id, printed[-1].strip()
+
+
+def headers_for(target: Target, cookie: str, key: str) -> dict[str, str]:
+    """The Cookie or Authorization header a target needs."""
+    if target.auth == "session":
+        return {"Cookie": cookie}
+    return {"Authorization": f"Bearer {key}"} if target.auth == "key" else {}
+
+
+def test_client_get(app, client, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    """GET through Flask's test client; status and body."""
+    response = client.get(path, headers=headers)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def count_queries(app, targets, account_id: int, key: str, args) -> dict[str, int]:
+    """SQL statements per request for each target, through the test client (second request)."""
+    from igny8.extensions import db
+
+    counts: dict[str, int] = {}
+    with app.app_context():
+        client = app.test_client()
+        token = CSRF.search(client.get("/auth/login").get_data(as_text=True)).group(1)
+        form = {"csrf_token": token, "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        if client.post("/auth/login", data=form).status_code != 302:
+            raise RuntimeError("in-process sign-in failed")
+        statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        for target in targets:
+            path = target.path(account_id)
+            headers = headers_for(target, "", key)
+            status, body = test_client_get(app, client, path, headers)  # warm-up
+            check(target, status, body, account_id)
+            statements.clear()
+            test_client_get(app, client, path, headers)
+            counts[target.name] = len(statements)
+            if args.profile:
+                profile(app, client, target, path, headers, args.profile)
+        db.session.remove()
+        db.engine.dispose()
+    return counts
+
+
+def profile(app, client, target: Target, path: str, headers, repeat: int) -> None:
+    """cProfile `repeat` in-process requests; top functions by cumulative time to a file."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        test_client_get(app, client, path, headers)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    (RESULTS / f"profile-{target.name}.txt").write_text(out.getvalue())
+
+
+def load_test(base: str, targets, account_id: int, key: str, args, folder: Path) -> dict:
+    """Check, wrk, check again, for every target; parsed wrk figures per target."""
+    client = Client(base)
+    cookie = client.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    figures = {}
+    for target in targets:
+        path, headers = target.path(account_id), headers_for(target, cookie, key)
+        answer = client.request(path, headers=headers)
+        check(target, answer.status, answer.body, account_id, answer.location)
+        output = run_wrk(base + path, headers, args)
+        (folder / f"{target.name}.txt").write_text(f"$ wrk {base}{path}\n{output}")
+        answer = client.request(path, headers=headers)
+        check(target, answer.status, answer.body, account_id, answer.location)
+        figures[target.name] = parse_wrk(output)
+        print(f"  {target.name}: {figures[target.name]['rps']:.1f} req/s", flush=True)
+    return figures
+
+
+def report(targets, figures: dict, queries: dict, account_id: int) -> str:
+    """The Markdown table of the run."""
+    lines = ["| URL | req/s | p50 | p99 | non-2xx | queries/request | goal |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for target in targets:
+        row = figures[target.name]
+        goal = "" if target.goal is None else (
+            f"≥ {target.goal} req/s: {'met' if row['rps'] >= target.goal else 'MISSED'}")
+        lines.append(
+            f"| `{target.path(account_id)}` | {row['rps']:.1f} | {row['p50']:.1f} ms "
+            f"| {row['p99']:.1f} ms | {row['non_2xx'] + row['socket_errors']:.0f} "
+            f"| {queries[target.name]} | {goal} |")
+    return "\n".join(lines)
+
+
+def run(url: str, args: argparse.Namespace) -> str:
+    """Prepare the database, count queries, load-test under gunicorn; the report."""
+    from igny8 import create_app
+
+    os.environ.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, FLASK_APP="wsgi")
+    app = create_app()
+    account_id, key = prepare(app, args)
+    targets = [t for t in TARGETS if not args.only or t.name in args.only]
+    queries = count_queries(app, targets, account_id, key, args)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    folder = RESULTS / f"{stamp}-{'sqlite' if url.startswith('sqlite') else 'postgresql'}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with gunicorn(dict(os.environ), args.workers, folder / "gunicorn.log", REPO) as base:
+        figures = load_test(base, targets, account_id, key, args, folder)
+    table = report(targets, figures, queries, account_id)
+    (folder / "summary.md").write_text(table + "\n")
+    return table
+
+
+def main() -> None:
+    """Entry point."""
+    args = parse_args()
+    sys.path.insert(0, str(REPO))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    command = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency"
+    with database(args) as url:
+        table = run(url, args)
+    print(f"\n{command}; gunicorn -w {args.workers} (sync)\n\n{table}")
+
+
+if __name__ == "__main__":
+    main()
