@@ -37,5 +37,9 @@ test: $(STAMP) $(CHROMIUM)
 lint: $(STAMP)
 	$(BIN)/flake8 igny8 tests bench
 
+# HTTP load benchmark (gunicorn + wrk, throwaway PostgreSQL database); BENCH_ARGS="--sqlite --duration 5".
+bench: $(STAMP)
+	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
