@@ -1,0 +1,100 @@
+"""An admin overrides an account's text model, sees where it comes from, and clears it again."""
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from igny8.models import AIModelConfig, IntegrationSettings
+from igny8.services.seed import seed_catalogue
+from tests.factories import AccountFactory, IntegrationSettingsFactory
+
+pytestmark = pytest.mark.browser
+
+SONNET = "Claude 3.5 Sonnet (claude-3-5-sonnet-20241022)"
+SONNET_PRICE = "$3.00/$15.00 per 1M tokens"
+MINI = "GPT-4o Mini (gpt-4o-mini)"
+OTHER_KEYS = {"webhook_url": "https://northwind.example/hooks/ai"}
+
+
+@pytest.fixture
+def accounts(live_app, live_db) -> dict[str, int]:
+    """The shipped catalogue and global defaults; three accounts, one with other config keys."""
+    with live_db():
+        seed_catalogue(live_app.config["IGNY8_DEFAULT_MODELS"])
+        northwind = IntegrationSettingsFactory(
+            account=AccountFactory(name="Northwind Media"), config=dict(OTHER_KEYS)).account
+        others = [AccountFactory(name=name) for name in ("Blue Fern Studio", "Copper Lane")]
+        return {account.name: account.id for account in (northwind, *others)}
+
+
+def stored_config(live_db, account_id: int) -> dict:
+    """The account's IntegrationSettings.config as stored."""
+    with live_db() as session:
+        query = select(IntegrationSettings.config).where(
+            IntegrationSettings.account_id == account_id)
+        return session.scalars(query).one()
+
+
+def save_text_model(page, label: str) -> None:
+    """Choose `label` in the account's text model dropdown and save."""
+    page.get_by_label("Text model (any provider)").select_option(label=label)
+    page.get_by_role("button", name="Save account settings").click()
+
+
+def test_admin_overrides_and_clears_an_accounts_text_model(
+        page, live_db, sign_in, accounts, screenshot):
+    sign_in("admin")
+    page.get_by_role("navigation", name="Admin sections").get_by_role(
+        "link", name="Account Integration Settings").click()
+    page.get_by_role("link", name="Northwind Media").click()
+    slot = page.locator("#slot-text_model")
+    expect(slot.locator(".effective")).to_have_text(MINI)
+    expect(slot.locator(".source")).to_have_text("global default")
+
+    save_text_model(page, f"{SONNET} - {SONNET_PRICE}")
+    expect(page.get_by_role("status").filter(has_text="saved")).to_have_text(
+        f"Settings of Northwind Media saved. Text model (any provider): global default → {SONNET}")
+    expect(slot.locator(".effective")).to_have_text(SONNET)
+    expect(slot.locator(".source")).to_have_text("account override")
+    expect(slot.locator(".price")).to_have_text(SONNET_PRICE)
+    expect(page.locator("#slot-openai_model .source")).to_have_text("global default")
+    screenshot(page, "account-settings")
+    with live_db() as session:
+        sonnet_id = session.scalars(select(AIModelConfig.id).where(
+            AIModelConfig.model_name == "claude-3-5-sonnet-20241022")).one()
+    assert stored_config(live_db, accounts["Northwind Media"]) == {
+        **OTHER_KEYS, "text_model_id": sonnet_id}
+
+    save_text_model(page, f"Use global default ({MINI} - $0.15/$0.60 per 1M tokens)")
+    expect(page.get_by_role("status").filter(has_text="saved")).to_have_text(
+        f"Settings of Northwind Media saved. Text model (any provider): {SONNET} → global default")
+    expect(slot.locator(".effective")).to_have_text(MINI)
+    expect(slot.locator(".source")).to_have_text("global default")
+    expect(slot.locator(".price")).to_have_text("$0.15/$0.60 per 1M tokens")
+    assert stored_config(live_db, accounts["Northwind Media"]) == OTHER_KEYS
+
+
+def test_admin_sets_a_text_model_for_two_accounts_at_once(
+        page, live_db, sign_in, accounts, screenshot):
+    sign_in("admin")
+    page.get_by_role("navigation", name="Admin sections").get_by_role(
+        "link", name="Account Integration Settings").click()
+    page.get_by_label("Select Blue Fern Studio").check()
+    page.get_by_label("Select Copper Lane").check()
+    page.get_by_label("Set for the selected accounts").select_option(
+        label=f"{SONNET} - {SONNET_PRICE}")
+    page.get_by_role("button", name="Review change").click()
+
+    expect(page.get_by_role("heading", name="Confirm bulk change")).to_be_visible()
+    expect(page.locator("#bulk-preview tbody tr")).to_have_count(2)
+    screenshot(page, "accounts-bulk-confirm")
+    page.get_by_role("button", name="Confirm: change 2 accounts").click()
+
+    expect(page.get_by_role("status").filter(has_text="selected accounts")).to_have_text(
+        f"Text model (any provider) set to {SONNET} - {SONNET_PRICE} for 2 of 2 selected "
+        "accounts.")
+    for name in ("Blue Fern Studio", "Copper Lane"):
+        expect(page.locator(f"#account-{accounts[name]} .overridden")).to_have_text(
+            "Text model (any provider)")
+    expect(page.locator(f"#account-{accounts['Northwind Media']} .overridden")).to_have_text(
+        "none — follows the global settings")
+    assert set(stored_config(live_db, accounts["Copper Lane"])) == {"text_model_id"}
