@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, delete, or_, select
+from sqlalchemy import String, cast, delete, distinct, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -94,6 +94,40 @@ def usage_for(model_ids: Iterable[int]) -> dict[int, Usage]:
         _global_usage(ids, result)
         _account_usage(ids, result)
     return result
+
+
+def _global_counts(ids: set[int], counts: dict[int, int]) -> None:
+    """Add one per global slot pointing at one of `ids` (one query)."""
+    for row in db.session.scalars(select(GlobalIntegrationSettings)):
+        for slot in SLOTS.values():
+            model_id = getattr(row, slot.column)
+            if model_id in ids:
+                counts[model_id] += 1
+
+
+def usage_counts(model_ids: Iterable[int]) -> dict[int, int]:
+    """How many places use each model (global slots + distinct accounts), as usage_for's count.
+
+    Two queries whose result has one row per used model: the database counts the accounts, so
+    a list page does not load every overriding account as usage_for does (see docs/performance.md).
+    """
+    ids = {int(model_id) for model_id in model_ids}
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    _global_counts(ids, counts)
+    wanted = [str(model_id) for model_id in ids]
+    per_slot = []
+    for slot in SLOTS.values():
+        value = cast(IntegrationSettings.config[slot.config_key].as_string(), String)
+        per_slot.append(select(IntegrationSettings.account_id, value.label("model_id"))
+                        .where(value.in_(wanted)))
+    overrides = union_all(*per_slot).subquery()
+    query = (select(overrides.c.model_id, func.count(distinct(overrides.c.account_id)))
+             .group_by(overrides.c.model_id))
+    for model_id, accounts in db.session.execute(query):
+        counts[int(model_id)] += accounts
+    return counts
 
 
 def _names(models: Sequence[AIModelConfig]) -> str:
