@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import io
 import os
+import platform
 import pstats
 import sys
 import tempfile
@@ -200,15 +201,15 @@ def load_test(base: str, targets, account_id: int, key: str, args, folder: Path)
         (folder / f"{target.name}.txt").write_text(f"$ wrk {base}{path}\n{output}")
         answer = client.request(path, headers=headers)
         check(target, answer.status, answer.body, account_id, answer.location)
-        figures[target.name] = parse_wrk(output)
+        figures[target.name] = {**parse_wrk(output), "load": os.getloadavg()[0]}
         print(f"  {target.name}: {figures[target.name]['rps']:.1f} req/s", flush=True)
     return figures
 
 
 def report(targets, figures: dict, queries: dict, account_id: int) -> str:
     """The Markdown table of the run."""
-    lines = ["| URL | req/s | p50 | p99 | non-2xx | queries/request | goal |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| URL | req/s | p50 | p99 | non-2xx | queries/request | load | goal |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for target in targets:
         row = figures[target.name]
         goal = "" if target.goal is None else (
@@ -216,7 +217,7 @@ def report(targets, figures: dict, queries: dict, account_id: int) -> str:
         lines.append(
             f"| `{target.path(account_id)}` | {row['rps']:.1f} | {row['p50']:.1f} ms "
             f"| {row['p99']:.1f} ms | {row['non_2xx'] + row['socket_errors']:.0f} "
-            f"| {queries[target.name]} | {goal} |")
+            f"| {queries[target.name]} | {row['load']:.1f} | {goal} |")
     return "\n".join(lines)
 
 
@@ -234,9 +235,21 @@ def run(url: str, args: argparse.Namespace) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     with gunicorn(dict(os.environ), args.workers, folder / "gunicorn.log", REPO) as base:
         figures = load_test(base, targets, account_id, key, args, folder)
-    table = report(targets, figures, queries, account_id)
+    table = f"{machine(app)}\n\n{report(targets, figures, queries, account_id)}"
     (folder / "summary.md").write_text(table + "\n")
     return table
+
+
+def machine(app) -> str:
+    """CPUs, Python and database versions, for the report."""
+    from igny8.extensions import db
+
+    with app.app_context():
+        name = db.engine.dialect.name
+        version = ".".join(map(str, db.engine.dialect.server_version_info or ()))
+        db.engine.dispose()
+    return (f"{os.cpu_count()} CPUs; Python {platform.python_version()}; {name} {version}; "
+            "load = 1-minute load average when each wrk run ended")
 
 
 def main() -> None:
