@@ -51,7 +51,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", nargs="*", help="benchmark only these target names")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also cProfile N in-process requests per URL into bench/results/")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.accounts < 20:
+        parser.error("--accounts must be at least 20 (every kind of override needs one)")
+    return args
 
 
 @contextmanager
@@ -80,9 +83,10 @@ def given_database(url: str):
     from igny8.config import normalise_database_url
 
     engine = create_engine(normalise_database_url(url))
+    if inspect(engine).get_table_names():
+        engine.dispose()  # refused before anything is created, so nothing of it is dropped
+        raise SystemExit(f"{url} already has tables: the benchmark needs an empty database")
     try:
-        if inspect(engine).get_table_names():
-            raise SystemExit(f"{url} already has tables: the benchmark needs an empty database")
         yield url
     finally:
         metadata = MetaData()
