@@ -16,23 +16,22 @@ import io
 import os
 import platform
 import pstats
-import sys
-import tempfile
+import subprocess
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-import psycopg
-from sqlalchemy import MetaData, create_engine, event, inspect
+from sqlalchemy import event
 
 from http_bench_checks import TARGETS, Target, check
+from http_bench_data import PG_ADMIN_URL, database, seed_accounts, seed_catalogue
 from http_bench_http import BIN, CSRF, Client, gunicorn, parse_wrk, run_wrk
+
+from igny8 import create_app
+from igny8.extensions import db
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 SECRET_KEY = "igny8-http-bench"
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@igny8.local", "bench-password-123"
 
@@ -57,55 +56,8 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-@contextmanager
-def postgres_database(admin_url: str):
-    """Create a uniquely named database (AUTOCOMMIT), yield its URL, drop it afterwards."""
-    name = f"igny8_http_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def sqlite_database():
-    """A SQLite file in a temporary directory removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="igny8-http-bench-") as folder:
-        yield f"sqlite:///{folder}/igny8.db"
-
-
-@contextmanager
-def given_database(url: str):
-    """An existing database that must be empty; every table is dropped afterwards."""
-    from igny8.config import normalise_database_url
-
-    engine = create_engine(normalise_database_url(url))
-    if inspect(engine).get_table_names():
-        engine.dispose()  # refused before anything is created, so nothing of it is dropped
-        raise SystemExit(f"{url} already has tables: the benchmark needs an empty database")
-    try:
-        yield url
-    finally:
-        metadata = MetaData()
-        metadata.reflect(engine)
-        metadata.drop_all(engine)
-        engine.dispose()
-
-
-def database(args: argparse.Namespace):
-    """The database context the options ask for."""
-    if args.database_url:
-        return given_database(args.database_url)
-    return sqlite_database() if args.sqlite else postgres_database(args.pg_admin_url)
-
-
 def flask(*arguments: str, stdin: str = "") -> str:
     """Run a `flask` command against the benchmark database; its output."""
-    import subprocess
-
     done = subprocess.run([str(BIN / "flask"), *arguments], input=stdin, capture_output=True,
                           text=True, cwd=REPO, env=os.environ, timeout=300)
     if done.returncode != 0:
@@ -115,10 +67,6 @@ def flask(*arguments: str, stdin: str = "") -> str:
 
 def load_data(app, accounts: int) -> int:
     """Catalogue, global row and accounts in-process; the id of an account overriding all slots."""
-    from http_bench_data import seed_accounts, seed_catalogue
-
-    from igny8.extensions import db
-
     with app.app_context():
         started = time.perf_counter()
         kinds, account_id = seed_accounts(seed_catalogue(), accounts)
@@ -154,8 +102,6 @@ def test_client_get(app, client, path: str, headers: dict[str, str]) -> tuple[in
 
 def count_queries(app, targets, account_id: int, key: str, args) -> dict[str, int]:
     """SQL statements per request for each target, through the test client (second request)."""
-    from igny8.extensions import db
-
     counts: dict[str, int] = {}
     with app.app_context():
         client = app.test_client()
@@ -227,8 +173,6 @@ def report(targets, figures: dict, queries: dict, account_id: int) -> str:
 
 def run(url: str, args: argparse.Namespace) -> str:
     """Prepare the database, count queries, load-test under gunicorn; the report."""
-    from igny8 import create_app
-
     os.environ.update(DATABASE_URL=url, SECRET_KEY=SECRET_KEY, FLASK_APP="wsgi")
     app = create_app()
     account_id, key = prepare(app, args)
@@ -246,8 +190,6 @@ def run(url: str, args: argparse.Namespace) -> str:
 
 def machine(app) -> str:
     """CPUs, Python and database versions, for the report."""
-    from igny8.extensions import db
-
     with app.app_context():
         name = db.engine.dialect.name
         version = ".".join(map(str, db.engine.dialect.server_version_info or ()))
@@ -259,7 +201,6 @@ def machine(app) -> str:
 def main() -> None:
     """Entry point."""
     args = parse_args()
-    sys.path.insert(0, str(REPO))
     RESULTS.mkdir(parents=True, exist_ok=True)
     command = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency"
     with database(args) as url:

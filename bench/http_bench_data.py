@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
+import uuid
+from argparse import Namespace
 from collections import Counter
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import insert
+import psycopg
+from sqlalchemy import MetaData, create_engine, insert, inspect
 
+from igny8.config import normalise_database_url
 from igny8.extensions import db
 from igny8.models import Account, AIModelConfig, GlobalIntegrationSettings, IntegrationSettings
 
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 COST_MAP = Path("/work/shared/data/litellm-model-prices-1.110.2.json")
 SOURCE = "LiteLLM cost map 1.110.2"
 MILLION = Decimal(1_000_000)
@@ -179,3 +186,46 @@ def seed_accounts(groups, count: int) -> tuple[Counter, int]:
     db.session.execute(insert(IntegrationSettings), settings)
     db.session.commit()
     return kinds, ids[17]  # index 17 % 20 overrides every slot
+
+
+@contextmanager
+def postgres_database(admin_url: str):
+    """Create a uniquely named database (AUTOCOMMIT), yield its URL, drop it afterwards."""
+    name = f"igny8_http_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def sqlite_database():
+    """A SQLite file in a temporary directory removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="igny8-http-bench-") as folder:
+        yield f"sqlite:///{folder}/igny8.db"
+
+
+@contextmanager
+def given_database(url: str):
+    """An existing database that must be empty; every table is dropped afterwards."""
+    engine = create_engine(normalise_database_url(url))
+    if inspect(engine).get_table_names():
+        engine.dispose()  # refused before anything is created, so nothing of it is dropped
+        raise SystemExit(f"{url} already has tables: the benchmark needs an empty database")
+    try:
+        yield url
+    finally:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+        engine.dispose()
+
+
+def database(args: Namespace):
+    """The database context the options ask for."""
+    if args.database_url:
+        return given_database(args.database_url)
+    return sqlite_database() if args.sqlite else postgres_database(args.pg_admin_url)
