@@ -144,7 +144,8 @@ def test_list_shows_columns_prices_status_and_usage(client, auth, catalogue):
 
 def test_used_by_counts_global_slots_and_accounts(client, auth, catalogue, db):
     mini, claude, flux = catalogue
-    IntegrationSettingsFactory(config={"openai_model_id": mini.id})
+    # One account overriding two slots to the same model counts once, as on the detail page.
+    IntegrationSettingsFactory(config={"openai_model_id": mini.id, "text_model_id": str(mini.id)})
     db.session.commit()
     auth.login("admin")
     html = client.get(BASE + "/?sort=display_name").get_data(as_text=True)
