@@ -1,6 +1,6 @@
 """HTTP benchmark: admin pages and the JSON API under load, served by gunicorn, measured by wrk.
 
-Run: .venv/bin/python bench/http_bench.py [--sqlite] [--duration 15] [--profile]
+Run: .venv/bin/python bench/http_bench.py [--sqlite] [--duration 15] [--profile N]
 Creates a throwaway database (PostgreSQL on --pg-admin-url by default, a temp file with --sqlite, or
 an EMPTY --database-url), runs `flask db upgrade`, loads 1,000 models, the global settings and
 10,000 accounts, creates an admin and a read API key with the flask commands, serves the app with
@@ -49,7 +49,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--only", nargs="*", help="benchmark only these target names")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="also cProfile N in-process requests per URL into bench/results/")
+                        help="also cProfile N in-process requests per URL (into the results)")
     args = parser.parse_args()
     if args.accounts < 20:
         parser.error("--accounts must be at least 20 (every kind of override needs one)")
@@ -94,13 +94,13 @@ def headers_for(target: Target, cookie: str, key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"} if target.auth == "key" else {}
 
 
-def test_client_get(app, client, path: str, headers: dict[str, str]) -> tuple[int, str]:
+def in_process_get(client, path: str, headers: dict[str, str]) -> tuple[int, str]:
     """GET through Flask's test client; status and body."""
     response = client.get(path, headers=headers)
     return response.status_code, response.get_data(as_text=True)
 
 
-def count_queries(app, targets, account_id: int, key: str, args) -> dict[str, int]:
+def count_queries(app, targets, account_id: int, key: str, args, folder: Path) -> dict[str, int]:
     """SQL statements per request for each target, through the test client (second request)."""
     counts: dict[str, int] = {}
     with app.app_context():
@@ -110,32 +110,37 @@ def count_queries(app, targets, account_id: int, key: str, args) -> dict[str, in
         if client.post("/auth/login", data=form).status_code != 302:
             raise RuntimeError("in-process sign-in failed")
         statements: list[str] = []
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+        def record(*event_args) -> None:
+            statements.append(event_args[2])
+
+        event.listen(db.engine, "before_cursor_execute", record)
         for target in targets:
             path = target.path(account_id)
             headers = headers_for(target, "", key)
-            status, body = test_client_get(app, client, path, headers)  # warm-up
+            status, body = in_process_get(client, path, headers)  # warm-up
             check(target, status, body, account_id)
             statements.clear()
-            test_client_get(app, client, path, headers)
+            in_process_get(client, path, headers)
             counts[target.name] = len(statements)
             if args.profile:
-                profile(app, client, target, path, headers, args.profile)
+                profile(client, target, path, headers, args.profile, folder)
+        event.remove(db.engine, "before_cursor_execute", record)
         db.session.remove()
         db.engine.dispose()
     return counts
 
 
-def profile(app, client, target: Target, path: str, headers, repeat: int) -> None:
+def profile(client, target: Target, path: str, headers, repeat: int, folder: Path) -> None:
     """cProfile `repeat` in-process requests; top functions by cumulative time to a file."""
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
-        test_client_get(app, client, path, headers)
+        in_process_get(client, path, headers)
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
-    (RESULTS / f"profile-{target.name}.txt").write_text(out.getvalue())
+    (folder / f"profile-{target.name}.txt").write_text(out.getvalue())
 
 
 def load_test(base: str, targets, account_id: int, key: str, args, folder: Path) -> dict:
@@ -177,10 +182,10 @@ def run(url: str, args: argparse.Namespace) -> str:
     app = create_app()
     account_id, key = prepare(app, args)
     targets = [t for t in TARGETS if not args.only or t.name in args.only]
-    queries = count_queries(app, targets, account_id, key, args)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     folder = RESULTS / f"{stamp}-{'sqlite' if url.startswith('sqlite') else 'postgresql'}"
     folder.mkdir(parents=True, exist_ok=True)
+    queries = count_queries(app, targets, account_id, key, args, folder)
     with gunicorn(dict(os.environ), args.workers, folder / "gunicorn.log", REPO) as base:
         figures = load_test(base, targets, account_id, key, args, folder)
     table = f"{machine(app)}\n\n{report(targets, figures, queries, account_id)}"
