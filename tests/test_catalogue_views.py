@@ -602,3 +602,17 @@ def test_every_field_problem_is_shown_at_once(client, auth, db):
     assert "Cached input price must be 0 or more" in cached
     assert "Correct the fields marked below." in text_of(response)
     assert model_count(db) == 0
+
+
+def test_many_overriding_accounts_are_counted_not_all_named(client, auth, db):
+    popular = TextModelFactory(display_name="Popular")
+    for number in range(53):
+        IntegrationSettingsFactory(account__name=f"Client {number:02d}",
+                                   config={"openai_model_id": popular.id})
+    db.session.commit()
+    auth.login("admin")
+    page = text_of(client.get(f"{BASE}/{popular.id}"))
+    assert "Account overrides (53)" in page and "Client 49" in page and "Client 50" not in page
+    assert "… and 3 more accounts" in page
+    page = text_of(client.post(f"{BASE}/{popular.id}/toggle"))
+    assert "53 accounts override to this model" in page and "Client 49 and 3 more." in page

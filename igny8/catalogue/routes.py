@@ -19,6 +19,7 @@ from igny8.services.errors import ConflictError, DomainError, ModelInUse, Valida
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
 BULK_ACTIONS = {"activate": "Activate", "deactivate": "Deactivate"}
+SHOWN_ACCOUNTS = 50  # accounts named on a page; the rest are counted
 PRICE_LABELS = (
     ("input_price_per_1m", "Input ($ per 1M tokens)"),
     ("cached_input_price_per_1m", "Cached input ($ per 1M tokens)"),
@@ -31,7 +32,8 @@ PRICE_LABELS = (
 def catalogue_context() -> dict:
     """Names the catalogue templates share."""
     return {"slots": SLOTS, "model_types": MODEL_TYPES, "format_price": format_price,
-            "price_labels": PRICE_LABELS, "optional_url": optional_url}
+            "price_labels": PRICE_LABELS, "optional_url": optional_url,
+            "shown_accounts": SHOWN_ACCOUNTS}
 
 
 def optional_url(endpoint: str, **values) -> str | None:
