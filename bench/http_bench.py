@@ -47,7 +47,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--accounts", type=int, default=10_000)
-    parser.add_argument("--only", nargs="*", help="benchmark only these target names")
+    parser.add_argument("--only", nargs="+", choices=[t.name for t in TARGETS],
+                        help="benchmark only these URLs")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also cProfile N in-process requests per URL (into the results)")
     args = parser.parse_args()
