@@ -559,7 +559,7 @@ def test_delete_backstop_turns_an_integrity_error_into_a_message(
     auth.login("admin")
     # A reference the usage check cannot see (e.g. written by another process just now).
     monkeypatch.setattr("igny8.services.usage.usage_for",
-                        lambda ids: {i: Usage() for i in ids})
+                        lambda ids, account_limit=None: {i: Usage() for i in ids})
     db.session.execute(
         GlobalIntegrationSettings.__table__.update().values(runware_model_id=flux.id))
     db.session.commit()

@@ -219,3 +219,32 @@ def test_toggle_after_a_concurrent_change_is_a_conflict(db):
     assert "changed by someone else" in conflict.value.message
     db.session.expire_all()
     assert not model.is_active and audit_entries(db) == []
+
+
+def test_account_limit_loads_the_first_accounts_and_counts_the_rest(db, count_queries):
+    popular = TextModelFactory(display_name="Popular")
+    for number in range(15):
+        IntegrationSettingsFactory(account__name=f"Client {number:02d}",
+                                   config={"openai_model_id": popular.id})
+    db.session.commit()
+    popular_id = popular.id  # loads the expired row before counting
+    with count_queries() as counter:
+        usage = usage_service.usage_for([popular_id], account_limit=10)[popular_id]
+    assert counter.count == 3  # global slots, first accounts, the count
+    assert [a.name for a in usage.accounts] == [f"Client {n:02d}" for n in range(10)]
+    assert usage.account_total == 15 and usage.more_accounts == 5 and usage.count == 15
+    whole = usage_service.usage_for([popular.id])[popular.id]
+    assert len(whole.accounts) == 15 and whole.more_accounts == 0
+    assert usage_service.usage_counts([popular.id]) == {popular.id: 15}
+    with pytest.raises(ModelInUse) as refused:
+        usage_service.delete_model(popular)
+    assert "account Client 09, 5 more accounts." in refused.value.message
+
+
+def test_deactivation_guard_reads_only_the_global_settings(used, db, count_queries):
+    text, spare, _ = used
+    assert text.id and spare.id  # loads the expired rows before counting
+    with count_queries() as counter:
+        blockers = usage_service.deactivation_blockers([text, spare])
+    assert blockers == {text.id: ["OpenAI text model", "Text model (any provider)"]}
+    assert counter.count == 1

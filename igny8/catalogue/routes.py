@@ -73,7 +73,7 @@ def index():
 def detail(model_id: int):
     """One model: its fields and every place that uses it."""
     model = get_model(model_id)
-    usage = usage_service.usage_for([model.id])[model.id]
+    usage = usage_service.usage_for([model.id], SHOWN_ACCOUNTS)[model.id]
     return render_template(
         "catalogue/detail.html", model=model, usage=usage, form=ConfirmForm(),
         settings_url=optional_url("settings.global_settings"),
@@ -145,7 +145,7 @@ def _selected_models(ids: list[str]) -> list[AIModelConfig]:
 def _confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
                   problem: str | None = None):
     """The bulk confirmation page: what changes, what blocks it, which accounts fall back."""
-    usage = usage_service.usage_for(model.id for model in models)
+    usage = usage_service.usage_for((model.id for model in models), SHOWN_ACCOUNTS)
     blockers = (usage_service.deactivation_blockers(models) if action == "deactivate"
                 else usage_service.activation_blockers(models))
     return render_template(
@@ -196,7 +196,7 @@ def bulk():
 def toggle(model_id: int):
     """Flip a model's active flag; deactivating one accounts override to asks first."""
     model = get_model(model_id)
-    if model.is_active and usage_service.usage_for([model.id])[model.id].accounts:
+    if model.is_active and usage_service.usage_for([model.id], 1)[model.id].accounts:
         return _confirm_page("deactivate", [model])
     return _run_bulk("deactivate" if model.is_active else "activate", [model])
 
@@ -217,7 +217,7 @@ def delete(model_id: int):
         else:
             flash(f"Deleted {name}.", "success")
             return redirect(url_for("catalogue.index"))
-    usage = usage_service.usage_for([model.id])[model.id]
+    usage = usage_service.usage_for([model.id], SHOWN_ACCOUNTS)[model.id]
     return render_template("catalogue/confirm_delete.html", model=model, usage=usage, form=form,
                            problem=problem,
                            settings_url=optional_url("settings.global_settings")), status

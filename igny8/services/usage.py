@@ -18,6 +18,7 @@ from igny8.services.errors import ModelInUse, ValidationFailed
 from igny8.services.locking import commit_or_conflict
 
 OBJECT_TYPE = "ai_model"
+NAMED_ACCOUNTS = 10  # accounts a refusal message names; the rest are counted
 
 
 @dataclass
@@ -27,11 +28,17 @@ class Usage:
     global_slots: list[str] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     account_slots: dict[int, list[str]] = field(default_factory=dict)
+    account_total: int = 0  # every overriding account, also those `accounts` leaves out
 
     @property
     def count(self) -> int:
         """How many places use the model (global slots plus accounts)."""
-        return len(self.global_slots) + len(self.accounts)
+        return len(self.global_slots) + max(self.account_total, len(self.accounts))
+
+    @property
+    def more_accounts(self) -> int:
+        """Overriding accounts not loaded into `accounts` (see usage_for's account_limit)."""
+        return max(0, self.account_total - len(self.accounts))
 
     @property
     def in_use(self) -> bool:
@@ -62,19 +69,24 @@ def _global_usage(ids: set[int], result: dict[int, Usage]) -> None:
                 result[model_id].global_slots.append(slot.name)
 
 
-def _account_usage(ids: set[int], result: dict[int, Usage]) -> None:
-    """Fill in the accounts whose overrides point at `ids` (one query)."""
+def _override_matches(ids: set[int]) -> list:
+    """Conditions: an account override key holds one of `ids`."""
     wanted = [str(model_id) for model_id in ids]
     # The extracted JSON value cast to text matches ids stored as numbers or as strings.
-    matches = [
+    return [
         cast(IntegrationSettings.config[slot.config_key].as_string(), String).in_(wanted)
         for slot in SLOTS.values()
     ]
+
+
+def _account_usage(ids: set[int], result: dict[int, Usage], limit: int | None) -> None:
+    """Fill in the accounts whose overrides point at `ids` (one query, at most `limit` rows)."""
     query = (
         select(IntegrationSettings)
         .options(joinedload(IntegrationSettings.account))
-        .where(or_(*matches))
+        .where(or_(*_override_matches(ids)))
         .order_by(IntegrationSettings.account_id)
+        .limit(limit)
     )
     for settings in db.session.scalars(query).unique():
         for slot in SLOTS.values():
@@ -86,13 +98,31 @@ def _account_usage(ids: set[int], result: dict[int, Usage]) -> None:
                 usage.account_slots.setdefault(settings.account_id, []).append(slot.name)
 
 
-def usage_for(model_ids: Iterable[int]) -> dict[int, Usage]:
-    """Usage of each model id, in a constant number of queries (two) whatever their number."""
+def _account_total(model_id: int, usage: Usage) -> None:
+    """Count every account overriding to `model_id` (one query)."""
+    query = select(func.count()).select_from(IntegrationSettings).where(
+        or_(*_override_matches({model_id})))
+    usage.account_total = db.session.scalar(query)
+
+
+def usage_for(model_ids: Iterable[int], account_limit: int | None = None) -> dict[int, Usage]:
+    """Usage of each model id, in a constant number of queries (two) whatever their number.
+
+    With one id and `account_limit`, only the first `account_limit` accounts (by id) are loaded
+    and one more query counts them all (`account_total`): a popular model's page stays fast.
+    """
     ids = {int(model_id) for model_id in model_ids}
     result = {model_id: Usage() for model_id in ids}
-    if ids:
-        _global_usage(ids, result)
-        _account_usage(ids, result)
+    if not ids:
+        return result
+    _global_usage(ids, result)
+    limit = account_limit if len(ids) == 1 else None
+    _account_usage(ids, result, limit)
+    for model_id, usage in result.items():
+        if limit is not None and len(usage.accounts) >= limit:
+            _account_total(model_id, usage)
+        else:
+            usage.account_total = len(usage.accounts)
     return result
 
 
@@ -138,7 +168,9 @@ def _names(models: Sequence[AIModelConfig]) -> str:
 
 def deactivation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
     """Model id → labels of the global slots that forbid deactivating it."""
-    usage = usage_for(model.id for model in models)
+    usage = {model.id: Usage() for model in models}
+    if usage:
+        _global_usage(set(usage), usage)
     return {mid: found.global_labels for mid, found in usage.items() if found.global_slots}
 
 
@@ -219,12 +251,14 @@ def _in_use_message(model: AIModelConfig, usage: Usage) -> str:
     """The sentence that lists what keeps `model` from being deleted."""
     places = [f"global setting {label}" for label in usage.global_labels]
     places += [f"account {account.name}" for account in usage.accounts]
+    if usage.more_accounts:
+        places.append(f"{usage.more_accounts} more accounts")
     return f"Cannot delete {model.display_name} ({model.model_name}): used by {', '.join(places)}."
 
 
 def delete_model(model: AIModelConfig) -> None:
     """Delete an unused model with an audit entry; refused with ModelInUse when anything uses it."""
-    usage = usage_for([model.id])[model.id]
+    usage = usage_for([model.id], account_limit=NAMED_ACCOUNTS)[model.id]
     if usage.in_use:
         raise ModelInUse(_in_use_message(model, usage))
     name = f"{model.display_name} ({model.model_name})"
