@@ -4,7 +4,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from igny8.models import Account, IntegrationSettings
+from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings
 from igny8.models.audit import AuditEntry
 from igny8.services.account_settings import clear_account_override, set_account_override
 from igny8.services.errors import ResolutionError, ValidationFailed
@@ -15,6 +15,7 @@ from igny8.services.resolution import (
     get_text_model,
     resolve,
     resolve_many,
+    resolve_slots,
 )
 from tests.factories import (
     AccountFactory,
@@ -347,3 +348,50 @@ def test_override_changes_are_recorded_in_the_history(db, catalogue):
         ("account_settings", str(account.id), ["openai_model"]),
     ]
     assert entries[1].changes["openai_model"][1] == "global default"
+
+
+def loaded_model_names(db) -> set[str]:
+    """The model names of every AIModelConfig the session holds."""
+    return {obj.model_name for obj in db.session.identity_map.values()
+            if isinstance(obj, AIModelConfig)}
+
+
+def test_resolution_loads_only_the_models_it_names(db, catalogue, count_queries):
+    TextModelFactory.create_batch(60)
+    TextModelFactory(model_name="gpt-4o-2024-08-06", aliases=["gpt-4o-mini-2024"])
+    GlobalSettingsFactory(dalle_model_id=catalogue["dalle"].id)
+    account = account_with({"openai_model_id": catalogue["gpt4o"].id}, db)
+    db.session.expunge_all()
+    with count_queries() as counter:
+        resolved = resolve_slots([db.session.get(Account, account.id)], SLOTS)
+    assert counter.count == 4  # the account, its settings, the global row, the models
+    sources = {name: (by_id[account.id].model.model_name, by_id[account.id].source)
+               for name, by_id in resolved.items()}
+    assert sources == {"openai_model": ("gpt-4o", "account"),
+                       "dalle_model": ("dall-e-3", "global"),
+                       "runware_model": ("runware-flux-1.1-pro", "default"),
+                       "text_model": ("gpt-4o-mini", "default")}
+    assert loaded_model_names(db) == {"gpt-4o", "dall-e-3", "runware-flux-1.1-pro",
+                                      "gpt-4o-mini"}
+
+
+@pytest.mark.parametrize("name", ['gpt "quoted"', "modèle-maison", "back\\slash", "50%_off"])
+def test_default_alias_with_characters_json_escapes(db, app, catalogue, monkeypatch, name):
+    catalogue["gpt4o"].aliases = ["other", name]
+    db.session.commit()
+    monkeypatch.setitem(app.config, "IGNY8_DEFAULT_MODELS", {"openai_model": name})
+    result = resolve(AccountFactory(), "openai_model")
+    assert (result.model.model_name, result.source) == ("gpt-4o", "default")
+
+
+def test_resolve_slots_reports_each_slot_error_and_resolve_many_raises(
+        db, app, catalogue, monkeypatch):
+    monkeypatch.setitem(app.config, "IGNY8_DEFAULT_MODELS", {"openai_model": "gpt-4o"})
+    account = account_with({"api_key": "k"}, db)
+    resolved = resolve_slots([account], ["openai_model", "dalle_model"])
+    assert resolved["openai_model"][account.id].model == catalogue["gpt4o"]
+    error = resolved["dalle_model"][account.id]
+    assert isinstance(error, ResolutionError)
+    assert "no default model is configured for dalle_model" in error.reason
+    with pytest.raises(ResolutionError, match="dalle_model"):
+        resolve_many([account], "dalle_model")

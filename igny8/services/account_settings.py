@@ -13,7 +13,7 @@ from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings, get
 from igny8.services import audit
 from igny8.services.errors import ResolutionError, ValidationFailed
 from igny8.services.locking import check_version, commit_or_conflict
-from igny8.services.resolution import Resolution, is_model_id, resolve_many
+from igny8.services.resolution import Resolution, is_model_id, resolve_slots
 from igny8.services.settings import Selections, model_ref, models_by_id, raise_if_invalid
 
 
@@ -77,12 +77,12 @@ def account_slots(account: Account) -> list[AccountSlot]:
     """Every slot of the account: override, effective model, its source and warnings."""
     overrides = account_overrides(account.integration_settings)
     models = models_by_id(overrides.values())
+    resolved = resolve_slots([account], SLOTS)
     rows = []
     for name, slot in SLOTS.items():
-        try:
-            resolution, error = resolve_many([account], name)[account.id], None
-        except ResolutionError as exc:
-            resolution, error = None, exc.message
+        result = resolved[name][account.id]
+        resolution, error = (None, result.message) if isinstance(result, ResolutionError) else (
+            result, None)
         raw = overrides.get(name)
         model = models.get(raw) if is_model_id(raw) else None
         rows.append(AccountSlot(name, slot.label, raw, model, resolution, error))

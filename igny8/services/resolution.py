@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, inspect, or_, select
+from sqlalchemy import String, and_, bindparam, cast, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from igny8.extensions import db
@@ -18,6 +19,7 @@ from igny8.services.errors import ResolutionError
 log = logging.getLogger(__name__)
 IMAGE_SLOTS = {"openai": "dalle_model", "runware": "runware_model"}
 MAX_MODEL_ID = 2**63 - 1  # BIGINT: larger numbers cannot be ids
+PLAIN_NAME = re.compile(r"[ !#-\[\]-~]+")  # printable ASCII except " and \ (JSON escapes them)
 
 
 @dataclass(frozen=True)
@@ -140,23 +142,40 @@ def _settings_by_account(accounts: Iterable[Account]) -> dict[int, IntegrationSe
     return found
 
 
-def _load_facts(slot: Slot, overrides: Iterable[Any]) -> _SlotFacts:
-    """Load the global row and, in one query, every model any level may name."""
+def _default_condition(slot: Slot, name: str):
+    """SQL for the slot's models called `name` or aliased so; may match more, never less."""
+    kind = slot.matching_query().whereclause
+    if not PLAIN_NAME.fullmatch(name):
+        return kind  # JSON text may escape such a name: load the slot's kind, match in Python
+    # Aliases are a JSON list of strings; their text holds `"name"` verbatim for plain names.
+    alias = cast(AIModelConfig.aliases, String).contains(f'"{name}"', autoescape=True)
+    return and_(kind, or_(AIModelConfig.model_name == name, alias))
+
+
+def _load_models(ids: set[int], defaults: dict[Slot, str]) -> dict[int, AIModelConfig]:
+    """In one query, the models with these ids and those the default names may match."""
+    id_list = bindparam("model_ids", sorted(ids), expanding=True, literal_execute=True)
+    conditions = [_default_condition(slot, name) for slot, name in defaults.items()]
+    query = select(AIModelConfig).where(or_(AIModelConfig.id.in_(id_list), *conditions))
+    return {model.id: model for model in db.session.scalars(query)}
+
+
+def _load_facts(slots: list[Slot], overrides: Iterable[Any]) -> dict[str, _SlotFacts]:
+    """Read the global row once and, in one query, every model any level of any slot may name."""
     row = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
     wanted = {value for value in overrides if is_model_id(value)}
-    if row is not None and getattr(row, slot.column) is not None:
-        wanted.add(getattr(row, slot.column))
-    ids = bindparam("model_ids", sorted(wanted), expanding=True, literal_execute=True)
-    query = select(AIModelConfig).where(
-        or_(AIModelConfig.id.in_(ids), slot.matching_query().whereclause)
-    )
-    models = {model.id: model for model in db.session.scalars(query)}
-    default_name = current_app.config.get("IGNY8_DEFAULT_MODELS", {}).get(slot.name)
-    fallbacks = (
-        ("global", _global_attempt(slot, row, models)),
-        ("default", _default_attempt(slot, default_name, models)),
-    )
-    return _SlotFacts(slot, models, fallbacks)
+    if row is not None:
+        wanted |= {getattr(row, slot.column) for slot in slots} - {None}
+    configured = current_app.config.get("IGNY8_DEFAULT_MODELS", {})
+    defaults = {slot: configured[slot.name] for slot in slots if configured.get(slot.name)}
+    models = _load_models(wanted, defaults)
+    return {
+        slot.name: _SlotFacts(slot, models, (
+            ("global", _global_attempt(slot, row, models)),
+            ("default", _default_attempt(slot, defaults.get(slot), models)),
+        ))
+        for slot in slots
+    }
 
 
 def _resolve_one(facts: _SlotFacts, account_id: int, raw: Any) -> Resolution:
@@ -173,16 +192,43 @@ def _resolve_one(facts: _SlotFacts, account_id: int, raw: Any) -> Resolution:
     raise ResolutionError(facts.slot.name, "; ".join(summaries))
 
 
-def resolve_many(accounts: Iterable[Account], slot_name: str) -> dict[int, Resolution]:
-    """Resolve one slot for many accounts in at most three queries, keyed by account id."""
-    slot = get_slot(slot_name)
+def _attempt_one(facts: _SlotFacts, account_id: int, raw: Any) -> Resolution | ResolutionError:
+    """The account's resolution of the slot, or the error saying why nothing resolves."""
+    try:
+        return _resolve_one(facts, account_id, raw)
+    except ResolutionError as error:
+        return error
+
+
+def resolve_slots(
+    accounts: Iterable[Account], slot_names: Iterable[str]
+) -> dict[str, dict[int, Resolution | ResolutionError]]:
+    """Resolve several slots for many accounts in at most three queries (settings, global
+    row, models): per slot, account id → its Resolution, or the ResolutionError for it."""
+    slots = [get_slot(name) for name in slot_names]
     settings = _settings_by_account(accounts)
-    if not settings:
-        return {}
-    raw = {account_id: (row.config or {}).get(slot.config_key) if row else None
-           for account_id, row in settings.items()}
-    facts = _load_facts(slot, raw.values())
-    return {account_id: _resolve_one(facts, account_id, value) for account_id, value in raw.items()}
+    if not settings or not slots:
+        return {slot.name: {} for slot in slots}
+    configs = {account_id: (row.config or {}) if row else {}
+               for account_id, row in settings.items()}
+    raw = {slot.name: {account_id: config.get(slot.config_key)
+                       for account_id, config in configs.items()} for slot in slots}
+    facts = _load_facts(slots, (v for values in raw.values() for v in values.values()))
+    return {
+        name: {account_id: _attempt_one(facts[name], account_id, value)
+               for account_id, value in values.items()}
+        for name, values in raw.items()
+    }
+
+
+def resolve_many(accounts: Iterable[Account], slot_name: str) -> dict[int, Resolution]:
+    """Resolve one slot for many accounts in at most three queries, keyed by account id;
+    ResolutionError when any account resolves to nothing."""
+    results = resolve_slots(accounts, [slot_name])[slot_name]
+    for result in results.values():
+        if isinstance(result, ResolutionError):
+            raise result
+    return results  # type: ignore[return-value]
 
 
 def resolve(account: Account, slot_name: str) -> Resolution:
