@@ -11,9 +11,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
+from markupsafe import Markup, escape
 
 PAGE_SIZES = (25, 50, 100, 200)
 UNKNOWN = object()  # a filter value that cannot match: the filter is ignored
+PLACEHOLDER_ID = 918_273_645_546  # built into a row URL once, then replaced by each row's id
+NUMERIC_CELL = Markup("text-end text-nowrap")
+
+
+@dataclass(frozen=True)
+class RowLink:
+    """A per-row URL declared as data: `endpoint` with the row's `attribute` as the `arg` value."""
+
+    endpoint: str
+    arg: str
+    attribute: str = "id"
+
+    def builder(self) -> Callable[[Any], str]:
+        """Row → URL from one url_for per page: the row's value takes the placeholder's place."""
+        built = url_for(self.endpoint, **{self.arg: PLACEHOLDER_ID})
+        prefix, _, suffix = built.rpartition(str(PLACEHOLDER_ID))
+        attribute = self.attribute
+        return lambda row: f"{prefix}{getattr(row, attribute)}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -24,7 +43,7 @@ class Column:
     label: str
     value: Callable[[Any, dict[str, Any]], Any]
     sort: Any = None
-    link: Callable[[Any], str] | None = None
+    link: RowLink | None = None
     numeric: bool = False
     title: str = ""
     unit: str = ""
@@ -134,9 +153,23 @@ class ListPage:
         """The current sort key, `-` prefixed when descending."""
         return self.args.get("sort", self.options.default_sort)
 
-    def cell(self, column: Column, row: Any) -> Any:
-        """The value `column` shows for `row`."""
-        return column.value(row, self.extra)
+    def row_url(self, endpoint: str, arg: str) -> Callable[[Any], str]:
+        """Row → URL of `endpoint` with the row id as `arg`, from one url_for for the page."""
+        return RowLink(endpoint, arg).builder()
+
+    def table_rows(self) -> list[tuple[Any, list[tuple[Markup, Markup, str | None, Any]]]]:
+        """Each row with its cells as (CSS class, column key, link or None, value).
+
+        Computed here once per page so the table template is one plain loop: no macro call,
+        attribute lookup or url_for per cell.
+        """
+        extra = self.extra
+        columns = [(NUMERIC_CELL if column.numeric else Markup(""), escape(column.key),
+                    column.link.builder() if column.link else None, column.value)
+                   for column in self.options.columns]
+        return [(row, [(css, key, link and link(row), value(row, extra))
+                       for css, key, link, value in columns])
+                for row in self.rows]
 
     def url(self, **changes: Any) -> str:
         """This list's URL with some parameters changed (None removes one)."""

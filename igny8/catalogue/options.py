@@ -4,11 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import url_for
 from markupsafe import Markup
 
 from igny8.auth.roles import ADMIN, SUPPORT
-from igny8.catalogue.listing import Action, Column, Filter, ListOptions
+from igny8.catalogue.listing import Action, Column, Filter, ListOptions, RowLink
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS, format_price
 from igny8.services.usage import usage_counts
@@ -54,17 +53,12 @@ def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
     return {"usage": usage_counts(row.id for row in rows)}
 
 
-def detail_link(row: AIModelConfig) -> str:
-    """The model's detail page."""
-    return url_for("catalogue.detail", model_id=row.id)
-
-
 M = AIModelConfig
 MODEL_LIST = ListOptions(
     model=AIModelConfig,
     columns=(
         Column("display_name", "Display name", lambda r, _: r.display_name, M.display_name,
-               link=detail_link),
+               link=RowLink("catalogue.detail", "model_id")),
         Column("model_name", "Model name", model_code,
                M.model_name),
         Column("provider", "Provider", lambda r, _: r.provider_label, M.provider),
