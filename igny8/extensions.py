@@ -1,10 +1,12 @@
 """Extension instances, initialised against the app in `create_app`."""
+import sqlite3
+
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic batch mode (SQLite) and downgrades deterministic.
@@ -28,3 +30,12 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 bootstrap = Bootstrap5()
+
+
+@event.listens_for(Engine, "connect")
+def enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite ignores foreign keys unless each connection asks; ON DELETE rules need them."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -100,6 +100,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Batch mode recreates SQLite tables; enforced foreign keys would turn the
+        # DROP of a referenced table into a failing DELETE, so they are off meanwhile.
+        set_sqlite_foreign_keys(connection, False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -108,6 +111,14 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        set_sqlite_foreign_keys(connection, True)
+
+
+def set_sqlite_foreign_keys(connection, enabled):
+    """Switch SQLite foreign-key enforcement outside any transaction (a no-op elsewhere)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+        connection.commit()
 
 
 if context.is_offline_mode():
