@@ -51,6 +51,18 @@ def active_models_by_slot() -> dict[str, list[AIModelConfig]]:
     return {name: [m for m in models if slot.accepts(m)] for name, slot in SLOTS.items()}
 
 
+def catalogue_fingerprint() -> tuple:
+    """One query whose answer changes with every insert, delete or update of a model: count,
+    highest id, latest updated_at and the sum of versions (every ORM update bumps both)."""
+    query = select(
+        func.count(),
+        func.max(AIModelConfig.id),
+        func.max(AIModelConfig.updated_at),
+        func.coalesce(func.sum(AIModelConfig.version), 0),
+    )
+    return tuple(db.session.execute(query).one())
+
+
 def models_by_id(ids: Iterable[Any]) -> dict[int, AIModelConfig]:
     """The models with these ids in one query (none when no id is a model id)."""
     wanted = sorted({value for value in ids if is_model_id(value)})
@@ -63,18 +75,6 @@ def models_by_id(ids: Iterable[Any]) -> dict[int, AIModelConfig]:
 def slot_problem(name: str, model: AIModelConfig | None) -> str | None:
     """Why a stored model no longer fits its slot (inactive, wrong kind), or None."""
     return None if model is None else get_slot(name).why_not(model)
-
-
-def choices_with_current(
-    active: dict[str, list[AIModelConfig]], current: Mapping[str, AIModelConfig | None]
-) -> dict[str, list[AIModelConfig]]:
-    """Each slot's active choices plus its current model when that one is no longer valid."""
-    choices = {}
-    for name, models in active.items():
-        stored = current.get(name)
-        extra = [stored] if stored is not None and stored not in models else []
-        choices[name] = extra + list(models)
-    return choices
 
 
 def load_global_settings() -> GlobalIntegrationSettings | None:

@@ -11,7 +11,6 @@ from igny8.services.errors import ConflictError, ValidationFailed
 from igny8.services.resolution import is_model_id
 from igny8.services.settings import (
     active_models_by_slot,
-    choices_with_current,
     global_models,
     load_global_settings,
     models_by_id,
@@ -77,8 +76,7 @@ def account_form(account, global_row, formdata_from_request: bool) -> AccountSet
     data = {**selected, "version": settings.version if settings is not None else 0}
     form = AccountSettingsForm(data=data) if formdata_from_request else AccountSettingsForm(
         formdata=None, data=data)
-    form.use_choices(choices_with_current(active_models_by_slot(), selected),
-                     account_blank_texts(global_row))
+    form.use_choices(selected, account_blank_texts(global_row))
     return form
 
 
@@ -87,6 +85,7 @@ def render_account(account, form: AccountSettingsForm | None = None, status: int
     # Held for the whole render: the resolutions below find it in the session, not the database.
     global_row = load_global_settings()
     form = form or account_form(account, global_row, formdata_from_request=False)
+    form.use_cached_options()
     page = render_template(
         "settings/account.html", title=f"Integration settings: {account.name}", account=account,
         rows=service.account_slots(account), form=form, can_edit=current_user.is_admin,

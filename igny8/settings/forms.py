@@ -10,6 +10,7 @@ from wtforms.widgets import HiddenInput
 from wtforms_sqlalchemy.fields import QuerySelectField
 
 from igny8.models import SLOTS, AIModelConfig, get_slot
+from igny8.settings.options import CachedOptionsSelect, ChoiceModels, slot_choices
 
 CLEAR = "clear"
 
@@ -27,6 +28,8 @@ def slot_choice_label(slot_name: str, model: AIModelConfig) -> str:
 class SlotForm(FlaskForm):
     """Base of the per-slot forms: fields named after SLOTS, fed from choices loaded once."""
 
+    choice_models: ChoiceModels
+
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def slot_fields(self) -> list[QuerySelectField]:
@@ -34,13 +37,21 @@ class SlotForm(FlaskForm):
         return [self[name] for name in SLOTS]
 
     def use_choices(
-        self, choices: Mapping[str, list[AIModelConfig]], blank_texts: Mapping[str, str]
+        self, current: Mapping[str, AIModelConfig | None], blank_texts: Mapping[str, str]
     ) -> None:
-        """Give every dropdown its preloaded choices (no query per field) and blank text."""
+        """Give every dropdown its slot's choices around the stored model (no query yet)."""
+        self.choice_models = ChoiceModels()
+        choices = slot_choices(current, self.choice_models)
         for field in self.slot_fields():
-            field.query_factory = choices[field.name].copy
+            field.query_factory = choices[field.name]
             field.get_label = lambda model, name=field.name: slot_choice_label(name, model)
             field.blank_text = blank_texts[field.name]
+
+    def use_cached_options(self) -> None:
+        """Render the dropdowns from the options cached for the catalogue's current state."""
+        rendered = self.choice_models.rendered()
+        for field in self.slot_fields():
+            field.query_factory.rendered = rendered[field.name]
 
     def selections(self) -> dict[str, AIModelConfig | None]:
         """The chosen model (or None) per slot."""
@@ -50,7 +61,8 @@ class SlotForm(FlaskForm):
 def _add_slot_fields(form_class: type[SlotForm]) -> type[SlotForm]:
     """Add one QuerySelectField per slot, so a new slot needs no form change."""
     for name, slot in SLOTS.items():
-        setattr(form_class, name, QuerySelectField(slot.label, allow_blank=True))
+        field = QuerySelectField(slot.label, allow_blank=True, widget=CachedOptionsSelect())
+        setattr(form_class, name, field)
     return form_class
 
 

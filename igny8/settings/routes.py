@@ -9,8 +9,6 @@ from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.models import SLOTS, AIModelConfig
 from igny8.services.errors import ConflictError, ValidationFailed
 from igny8.services.settings import (
-    active_models_by_slot,
-    choices_with_current,
     global_models,
     load_global_settings,
     slot_problem,
@@ -79,7 +77,8 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
     current = global_models(row)
     if form is None:
         form = GlobalSettingsForm(formdata=None, data={**current, "version": _version(row)})
-    form.use_choices(choices_with_current(active_models_by_slot(), current), global_blank_texts())
+        form.use_choices(current, global_blank_texts())
+    form.use_cached_options()
     page = render_template(
         "settings/global.html",
         title="Global Integration Settings",
@@ -113,7 +112,7 @@ def save_global_settings():
     row = load_global_settings()
     current = global_models(row)
     form = GlobalSettingsForm(data={**current, "version": _version(row)})
-    form.use_choices(choices_with_current(active_models_by_slot(), current), global_blank_texts())
+    form.use_choices(current, global_blank_texts())
     if not form.validate():
         flash_form_errors(form, "Global settings")
         return render_global(form, 400)

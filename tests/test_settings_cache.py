@@ -1,0 +1,138 @@
+"""Model dropdowns come from options cached per catalogue state: every change shows at once."""
+from decimal import Decimal
+
+import pytest
+
+from igny8.models import AIModelConfig
+from igny8.services.catalogue import create_model, update_model
+from igny8.services.usage import delete_model, deactivate_models
+from igny8.settings.forms import AccountSettingsForm, GlobalSettingsForm
+from igny8.settings.options import OptionsCache
+from tests.factories import (
+    GlobalSettingsFactory,
+    ImageModelFactory,
+    IntegrationSettingsFactory,
+    TextModelFactory,
+)
+from tests.test_settings_views import GLOBAL_URL, options, selected, text
+
+GPT4 = "GPT-4o (gpt-4o) - $2.50/$10.00 per 1M tokens"
+MINI = "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
+
+
+@pytest.fixture
+def catalogue(db):
+    """Two active OpenAI text models, an inactive one and an image model."""
+    models = {
+        "gpt": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
+        "gpt4": TextModelFactory(model_name="gpt-4o", display_name="GPT-4o",
+                                 input_price_per_1m=Decimal("2.5"),
+                                 output_price_per_1m=Decimal("10")),
+        "old_gpt": TextModelFactory(model_name="gpt-3.5-turbo", display_name="GPT-3.5 Turbo",
+                                    is_active=False),
+        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
+    }
+    db.session.commit()
+    return models
+
+
+def get_global(client) -> str:
+    """The global settings page as text, checked to be a 200."""
+    response = client.get(GLOBAL_URL)
+    assert response.status_code == 200
+    return text(response)
+
+
+def count_get(client, db, count_queries, url: str) -> int:
+    """Statements one GET of `url` runs, with a cold session."""
+    db.session.expire_all()
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def test_warm_cache_replaces_the_choice_query(client, auth, db, catalogue, count_queries):
+    auth.login("admin")
+    cold = count_get(client, db, count_queries, GLOBAL_URL)
+    warm = count_get(client, db, count_queries, GLOBAL_URL)
+    assert warm == cold - 1
+    TextModelFactory(model_name="gpt-5", display_name="GPT-5")
+    db.session.commit()
+    assert count_get(client, db, count_queries, GLOBAL_URL) == cold
+    assert "GPT-5 (gpt-5) - $0.15/$0.60 per 1M tokens" in options(get_global(client),
+                                                                  "openai_model")
+
+
+def test_every_catalogue_change_shows_on_the_next_get(client, auth, db, catalogue):
+    auth.login("admin")
+    assert GPT4 in options(get_global(client), "openai_model")
+    update_model(catalogue["gpt4"], output_price_per_1m=Decimal("12"))
+    page = get_global(client)
+    assert "GPT-4o (gpt-4o) - $2.50/$12.00 per 1M tokens" in options(page, "openai_model")
+    assert "GPT-4o (gpt-4o) - $2.50/$12.00 per 1M tokens" in options(page, "text_model")
+    assert GPT4 not in options(page, "text_model")
+    deactivate_models([catalogue["gpt4"]])
+    page = get_global(client)
+    assert [o for o in options(page, "openai_model") if "gpt-4o)" in o] == []
+    added = create_model(provider="openai", model_type="text", model_name="gpt-4.1",
+                         display_name="GPT-4.1", is_active=True,
+                         input_price_per_1m=Decimal("2"), output_price_per_1m=Decimal("8"))
+    page = get_global(client)
+    assert "GPT-4.1 (gpt-4.1) - $2.00/$8.00 per 1M tokens" in options(page, "openai_model")
+    delete_model(db.session.get(AIModelConfig, added.id))
+    page = get_global(client)
+    assert options(page, "openai_model")[1:] == [MINI]
+
+
+def test_model_deactivated_after_caching_is_refused_on_post(client, auth, db, catalogue):
+    auth.login("admin")
+    get_global(client)
+    deactivate_models([catalogue["gpt4"]])
+    data = {"openai_model": str(catalogue["gpt4"].id), "dalle_model": "__None",
+            "runware_model": "__None", "text_model": "__None", "version": "0"}
+    response = client.post(GLOBAL_URL, data=data)
+    assert response.status_code == 400
+    assert "OpenAI text model: Not a valid choice." in text(response)
+
+
+def test_selected_and_flagged_options_are_per_request(client, auth, db, catalogue):
+    row = GlobalSettingsFactory(openai_model_id=catalogue["gpt4"].id)
+    db.session.commit()
+    auth.login("admin")
+    assert selected(get_global(client), "openai_model") == GPT4
+    row.openai_model_id = catalogue["old_gpt"].id
+    db.session.commit()
+    page = get_global(client)
+    flagged = ("GPT-3.5 Turbo (gpt-3.5-turbo) - $0.15/$0.60 per 1M tokens"
+               " — inactive — choose a replacement")
+    assert selected(page, "openai_model") == flagged
+    assert options(page, "openai_model")[1:] == [flagged, GPT4, MINI]
+    assert page.count('selected value="') == 4  # one per dropdown: the blanks and the flag
+
+
+@pytest.mark.parametrize("form_class", [GlobalSettingsForm, AccountSettingsForm])
+def test_cached_rendering_is_what_wtforms_renders(app, db, catalogue, form_class):
+    catalogue["gpt4"].display_name = 'GPT-4o <"fast"> & cheap'
+    IntegrationSettingsFactory()
+    db.session.commit()
+    current = {"openai_model": catalogue["old_gpt"], "text_model": catalogue["gpt4"],
+               "dalle_model": catalogue["dalle"], "runware_model": None}
+    blanks = {"openai_model": "None <yet>", "text_model": "b", "dalle_model": "c",
+              "runware_model": "d"}
+    with app.test_request_context():
+        form = form_class(formdata=None, data=current)
+        form.use_choices(current, blanks)
+        plain = [str(field(class_="form-select")) for field in form.slot_fields()]
+        form.use_cached_options()
+        cached = [str(field(class_="form-select")) for field in form.slot_fields()]
+    assert cached == plain
+    assert "GPT-4o &lt;&#34;fast&#34;&gt; &amp; cheap" in cached[3]
+
+
+def test_cache_keeps_the_latest_states_only():
+    cache = OptionsCache(size=2)
+    built = []
+    for key in ("a", "b", "a", "c", "b"):
+        cache.get_or_build((key,), lambda key=key: built.append(key) or {"slot": key})
+    assert built == ["a", "b", "c", "b"]
+    assert len(cache) == 2
