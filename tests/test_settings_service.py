@@ -150,7 +150,7 @@ def test_usage_counts_followers_and_overrides(db, catalogue, count_queries):
     db.session.commit()
     with count_queries() as counter:
         usage = service.slot_usage()
-    assert counter.count == 2
+    assert counter.count == 1
     assert usage["openai_model"] == service.SlotUsage(followers=4, overrides=1)
     assert usage["dalle_model"] == service.SlotUsage(followers=4, overrides=1)
     assert usage["runware_model"] == service.SlotUsage(followers=5, overrides=0)

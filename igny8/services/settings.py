@@ -90,13 +90,14 @@ def global_models(row: GlobalIntegrationSettings | None) -> dict[str, AIModelCon
 
 
 def slot_usage() -> dict[str, SlotUsage]:
-    """Per slot, how many accounts override it and how many follow the global value."""
-    total = db.session.scalar(select(func.count()).select_from(Account)) or 0
+    """Per slot, how many accounts override it and how many follow the global value (one query)."""
+    accounts = select(func.count()).select_from(Account).scalar_subquery()
     columns = [
         func.count(IntegrationSettings.config[slot.config_key].as_string())
         for slot in SLOTS.values()
     ]
-    counts = db.session.execute(select(*columns).select_from(IntegrationSettings)).one()
+    query = select(accounts, *columns).select_from(IntegrationSettings)
+    total, *counts = db.session.execute(query).one()
     return {
         name: SlotUsage(followers=total - overrides, overrides=overrides)
         for name, overrides in zip(SLOTS, counts)
