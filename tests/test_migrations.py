@@ -14,7 +14,13 @@ from igny8 import create_app
 from igny8 import config as igny8_config
 from igny8.extensions import db
 
-pytestmark = pytest.mark.migrations
+pytestmark = [
+    pytest.mark.migrations,
+    # SQLAlchemy cannot reflect SQLite's expression indexes (0010), so autogenerate skips them:
+    # named_objects_in_database compares them by name instead.
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+    pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based"),
+]
 
 LEGACY = "0004_legacy_integration_settings"
 # The tables of revisions 0001-0007 (later revisions add others).
@@ -65,6 +71,16 @@ def reflect() -> sa.MetaData:
     return metadata
 
 
+def sqlite_expression_indexes(table: str) -> set[str]:
+    """Names of the table's expression indexes, which SQLAlchemy does not reflect on SQLite."""
+    if db.engine.dialect.name != "sqlite":
+        return set()
+    query = sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t")
+    with db.engine.connect() as conn:
+        rows = conn.execute(query, {"t": table}).all()
+    return {name for name, sql in rows if "json_extract(" in (sql or "")}
+
+
 def named_objects_in_database(table: str) -> set[str]:
     """Names of the table's check, unique and foreign key constraints and indexes."""
     inspector = sa.inspect(db.engine)
@@ -74,7 +90,7 @@ def named_objects_in_database(table: str) -> set[str]:
         *inspector.get_foreign_keys(table),
         *(i for i in inspector.get_indexes(table) if "duplicates_constraint" not in i),
     ]
-    return {item["name"] for item in found}
+    return {item["name"] for item in found} | sqlite_expression_indexes(table)
 
 
 def named_objects_in_models(table: str) -> set[str]:
@@ -259,3 +275,27 @@ def test_blank_global_model_stays_unset_and_long_names_fit(migration_app):
     long = by_name(state, "openai", "text", LONG_NAME[:100])
     assert long["aliases"] == [LONG_NAME] and state["configs"] == [{"openai_model_id": long["id"]}]
     assert len(state["catalogue"]) == 4
+
+
+OVERRIDE_INDEXES = {f"ix_igny8_integration_settings_{slot}_model_id"
+                    for slot in ("openai", "dalle", "runware", "text")}
+
+
+def override_indexes() -> set[str]:
+    """The override-key indexes the settings table has now."""
+    table = "igny8_integration_settings"
+    return named_objects_in_database(table) & OVERRIDE_INDEXES
+
+
+def test_0010_indexes_the_override_keys_and_downgrade_drops_them(migration_app):
+    flask_migrate.upgrade(revision=LEGACY)
+    fill_legacy_data()
+    flask_migrate.upgrade()
+    assert override_indexes() == OVERRIDE_INDEXES
+    before = snapshot()
+
+    flask_migrate.downgrade(revision="0009_api_keys")
+    assert override_indexes() == set()
+    flask_migrate.upgrade()
+    assert override_indexes() == OVERRIDE_INDEXES
+    assert snapshot() == before

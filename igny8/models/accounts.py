@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from igny8.extensions import db
 from igny8.models.base import BigIntId, JsonDocument, TimestampMixin, utcnow
+from igny8.models.json_keys import json_key_text
+from igny8.models.slots import SLOTS
 
 
 class Account(TimestampMixin, db.Model):
@@ -31,6 +33,12 @@ class IntegrationSettings(db.Model):
     """An account's integration config; `*_model_id` keys override the global slots."""
 
     __tablename__ = "igny8_integration_settings"
+    # One expression index per override key: "which accounts use these models" (migration 0010).
+    __table_args__ = tuple(
+        Index(f"ix_igny8_integration_settings_{slot.config_key}",
+              json_key_text(text("config"), slot.config_key))
+        for slot in SLOTS.values()
+    )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     account_id: Mapped[int] = mapped_column(

@@ -1,17 +1,21 @@
 """Where models are used, and the rules that protect used models from deactivation and deletion."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, delete, distinct, func, or_, select, union_all
+from sqlalchemy import Text, any_, bindparam, delete, distinct, func, or_, select, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.elements import ColumnElement
 
 from igny8.extensions import db
 from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSettings
-from igny8.models import IntegrationSettings
+from igny8.models import IntegrationSettings, Slot
 from igny8.models.catalogue import REQUIRED_PRICES
+from igny8.models.json_keys import json_key_text
 from igny8.services import audit
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.errors import ModelInUse, ValidationFailed
@@ -69,14 +73,16 @@ def _global_usage(ids: set[int], result: dict[int, Usage]) -> None:
                 result[model_id].global_slots.append(slot.name)
 
 
+def _override_value(slot: Slot) -> ColumnElement[str]:
+    """An account's override for `slot` as text, written as its expression index is (0010)."""
+    return json_key_text(IntegrationSettings.config, slot.config_key)
+
+
 def _override_matches(ids: set[int]) -> list:
     """Conditions: an account override key holds one of `ids`."""
     wanted = [str(model_id) for model_id in ids]
     # The extracted JSON value cast to text matches ids stored as numbers or as strings.
-    return [
-        cast(IntegrationSettings.config[slot.config_key].as_string(), String).in_(wanted)
-        for slot in SLOTS.values()
-    ]
+    return [_override_value(slot).in_(wanted) for slot in SLOTS.values()]
 
 
 def _account_usage(ids: set[int], result: dict[int, Usage], limit: int | None) -> None:
@@ -135,23 +141,37 @@ def _global_counts(ids: set[int], counts: dict[int, int]) -> None:
                 counts[model_id] += 1
 
 
+def _one_of(value: ColumnElement[str], wanted: list[str]) -> ColumnElement[bool]:
+    """`value` is one of `wanted`, sent as one parameter (a PostgreSQL array, a JSON array on
+    SQLite): the statement's text is the same for any number of ids, so it is parsed once.
+
+    A prepared statement's generic plan compares `= ANY($1)` with every array element in turn;
+    the expression indexes turn that into one index look-up per id.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return value == any_(bindparam("model_ids", wanted, type_=ARRAY(Text)))
+    ids = func.json_each(bindparam("model_ids", json.dumps(wanted))).table_valued("value")
+    return value.in_(select(ids.c.value))
+
+
 def usage_counts(model_ids: Iterable[int]) -> dict[int, int]:
     """How many places use each model (global slots + distinct accounts), as usage_for's count.
 
     Two queries whose result has one row per used model: the database counts the accounts, so
-    a list page does not load every overriding account as usage_for does (see docs/performance.md).
+    a list page does not load every overriding account as usage_for does; each override key is
+    looked up in its expression index (see docs/performance.md).
     """
     ids = {int(model_id) for model_id in model_ids}
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
     _global_counts(ids, counts)
-    wanted = [str(model_id) for model_id in ids]
+    wanted = sorted(str(model_id) for model_id in ids)
     per_slot = []
     for slot in SLOTS.values():
-        value = cast(IntegrationSettings.config[slot.config_key].as_string(), String)
+        value = _override_value(slot)
         per_slot.append(select(IntegrationSettings.account_id, value.label("model_id"))
-                        .where(value.in_(wanted)))
+                        .where(_one_of(value, wanted)))
     overrides = union_all(*per_slot).subquery()
     query = (select(overrides.c.model_id, func.count(distinct(overrides.c.account_id)))
              .group_by(overrides.c.model_id))
