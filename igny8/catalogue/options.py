@@ -2,24 +2,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy.orm import load_only
 
 from igny8.auth.roles import ADMIN, SUPPORT
 from igny8.catalogue.listing import Action, Column, Filter, ListOptions, RowLink
 from igny8.models import AIModelConfig
-from igny8.models.catalogue import MODEL_TYPES, PROVIDERS, format_price
+from igny8.models.catalogue import MODEL_TYPES, PRICE_FIELDS, PROVIDERS, format_price
 from igny8.services.usage import usage_counts
 
 DASH = Markup('<span class="text-body-secondary">&mdash;</span>')
+
+
+# Many models share a price (fine-tunes are priced like their base): format each value once.
+price_text = lru_cache(maxsize=4096)(format_price)
 
 
 def price(name: str):
     """A cell function showing one price column formatted as dollars, or a dash."""
     def cell(row: AIModelConfig, extra: dict[str, Any]) -> str:
         value: Decimal | None = getattr(row, name)
-        return DASH if value is None else format_price(value)
+        return DASH if value is None else price_text(value)
     return cell
 
 
@@ -92,5 +98,9 @@ MODEL_LIST = ListOptions(
         Action("deactivate", "Deactivate selected models", (ADMIN, SUPPORT)),
     ),
     bulk_endpoint="catalogue.bulk",
+    # What the cells and row actions show; anything else raises instead of a query per row.
+    load_options=(load_only(M.provider, M.model_type, M.model_name, M.display_name, M.is_active,
+                            *(getattr(M, name) for name in PRICE_FIELDS), M.context_window,
+                            raiseload=True),),
     annotate=annotate,
 )
