@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from igny8.extensions import db
 from igny8.models import (
@@ -78,15 +79,20 @@ def slot_problem(name: str, model: AIModelConfig | None) -> str | None:
 
 
 def load_global_settings() -> GlobalIntegrationSettings | None:
-    """The global settings row (id 1), or None when it was never saved."""
-    return db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
+    """The global settings row (id 1) with every slot's model, in one query; None when never
+    saved."""
+    eager = [joinedload(getattr(GlobalIntegrationSettings, name)) for name in SLOTS]
+    query = (
+        select(GlobalIntegrationSettings)
+        .where(GlobalIntegrationSettings.id == GLOBAL_SETTINGS_ID)
+        .options(*eager)
+    )
+    return db.session.scalars(query).unique().first()
 
 
 def global_models(row: GlobalIntegrationSettings | None) -> dict[str, AIModelConfig | None]:
-    """The model each global slot points at, loaded in one query."""
-    ids = {name: getattr(row, slot.column) if row else None for name, slot in SLOTS.items()}
-    models = models_by_id(ids.values())
-    return {name: models.get(model_id) for name, model_id in ids.items()}
+    """The model each global slot points at (loaded with the row by load_global_settings)."""
+    return {name: getattr(row, name) if row is not None else None for name in SLOTS}
 
 
 def slot_usage() -> dict[str, SlotUsage]:
