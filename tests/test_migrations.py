@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from igny8 import create_app
 from igny8 import config as igny8_config
 from igny8.extensions import db
+from igny8.services import usage as usage_service
 
 pytestmark = [
     pytest.mark.migrations,
@@ -299,3 +300,24 @@ def test_0010_indexes_the_override_keys_and_downgrade_drops_them(migration_app):
     flask_migrate.upgrade()
     assert override_indexes() == OVERRIDE_INDEXES
     assert snapshot() == before
+
+
+def test_usage_counts_looks_the_override_keys_up_in_the_0010_indexes(migration_app):
+    flask_migrate.upgrade()
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    usage_service.usage_counts([1, 2, 3])
+    sa.event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = statements[-1]  # the account count (the global row is read first)
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # an empty table: show it can
+            explain = "EXPLAIN "
+        else:
+            explain = "EXPLAIN QUERY PLAN "
+        plan = " ".join(str(row) for row in conn.exec_driver_sql(explain + statement, parameters))
+    assert {name for name in OVERRIDE_INDEXES if name in plan} == OVERRIDE_INDEXES, plan
