@@ -5,7 +5,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Text, any_, bindparam, delete, distinct, func, or_, select, union_all
+from sqlalchemy import Select, Text, any_, bindparam, cast, delete, distinct, func, null, or_
+from sqlalchemy import select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -132,15 +133,6 @@ def usage_for(model_ids: Iterable[int], account_limit: int | None = None) -> dic
     return result
 
 
-def _global_counts(ids: set[int], counts: dict[int, int]) -> None:
-    """Add one per global slot pointing at one of `ids` (one query)."""
-    for row in db.session.scalars(select(GlobalIntegrationSettings)):
-        for slot in SLOTS.values():
-            model_id = getattr(row, slot.column)
-            if model_id in ids:
-                counts[model_id] += 1
-
-
 def _one_of(value: ColumnElement[str], wanted: list[str]) -> ColumnElement[bool]:
     """`value` is one of `wanted`, sent as one parameter (a PostgreSQL array, a JSON array on
     SQLite): the statement's text is the same for any number of ids, so it is parsed once.
@@ -154,29 +146,38 @@ def _one_of(value: ColumnElement[str], wanted: list[str]) -> ColumnElement[bool]
     return value.in_(select(ids.c.value))
 
 
+def _places(wanted: list[str]) -> list[Select]:
+    """One SELECT per place that names a model, (account id, model id as text), for `wanted`:
+    the four override keys (each in its index) and the global row's four slots (no account)."""
+    places = []
+    for slot in SLOTS.values():
+        value = _override_value(slot)
+        places.append(select(IntegrationSettings.account_id, value.label("model_id"))
+                      .where(_one_of(value, wanted)))
+        column = cast(getattr(GlobalIntegrationSettings, slot.column), Text)
+        places.append(select(null().label("account_id"), column.label("model_id"))
+                      .where(_one_of(column, wanted)))
+    return places
+
+
 def usage_counts(model_ids: Iterable[int]) -> dict[int, int]:
     """How many places use each model (global slots + distinct accounts), as usage_for's count.
 
-    Two queries whose result has one row per used model: the database counts the accounts, so
-    a list page does not load every overriding account as usage_for does; each override key is
+    One query whose result has one row per used model: the database counts the accounts, so a
+    list page does not load every overriding account as usage_for does; each override key is
     looked up in its expression index (see docs/performance.md).
     """
     ids = {int(model_id) for model_id in model_ids}
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
-    _global_counts(ids, counts)
-    wanted = sorted(str(model_id) for model_id in ids)
-    per_slot = []
-    for slot in SLOTS.values():
-        value = _override_value(slot)
-        per_slot.append(select(IntegrationSettings.account_id, value.label("model_id"))
-                        .where(_one_of(value, wanted)))
-    overrides = union_all(*per_slot).subquery()
-    query = (select(overrides.c.model_id, func.count(distinct(overrides.c.account_id)))
-             .group_by(overrides.c.model_id))
-    for model_id, accounts in db.session.execute(query):
-        counts[int(model_id)] += accounts
+    places = union_all(*_places(sorted(str(model_id) for model_id in ids))).subquery()
+    account = places.c.account_id
+    # Distinct overriding accounts, plus one per global slot (the rows without an account).
+    total = func.count(distinct(account)) + func.count() - func.count(account)
+    query = select(places.c.model_id, total).group_by(places.c.model_id)
+    for model_id, uses in db.session.execute(query):
+        counts[int(model_id)] += uses
     return counts
 
 
