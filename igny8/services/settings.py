@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from igny8.extensions import db
@@ -52,16 +53,21 @@ def active_models_by_slot() -> dict[str, list[AIModelConfig]]:
     return {name: [m for m in models if slot.accepts(m)] for name, slot in SLOTS.items()}
 
 
-def catalogue_fingerprint() -> tuple:
-    """One query whose answer changes with every insert, delete or update of a model: count,
-    highest id, latest updated_at and the sum of versions (every ORM update bumps both)."""
-    query = select(
+@cache
+def _fingerprint_query() -> Select:
+    """Built once: the statement is the same for every request."""
+    return select(
         func.count(),
         func.max(AIModelConfig.id),
         func.max(AIModelConfig.updated_at),
         func.coalesce(func.sum(AIModelConfig.version), 0),
     )
-    return tuple(db.session.execute(query).one())
+
+
+def catalogue_fingerprint() -> tuple:
+    """One query whose answer changes with every insert, delete or update of a model: count,
+    highest id, latest updated_at and the sum of versions (every ORM update bumps both)."""
+    return tuple(db.session.execute(_fingerprint_query()).one())
 
 
 def models_by_id(ids: Iterable[Any]) -> dict[int, AIModelConfig]:
@@ -78,16 +84,21 @@ def slot_problem(name: str, model: AIModelConfig | None) -> str | None:
     return None if model is None else get_slot(name).why_not(model)
 
 
-def load_global_settings() -> GlobalIntegrationSettings | None:
-    """The global settings row (id 1) with every slot's model, in one query; None when never
-    saved."""
+@cache
+def _global_settings_query() -> Select:
+    """Built once: row 1 joined to the model of every slot."""
     eager = [joinedload(getattr(GlobalIntegrationSettings, name)) for name in SLOTS]
-    query = (
+    return (
         select(GlobalIntegrationSettings)
         .where(GlobalIntegrationSettings.id == GLOBAL_SETTINGS_ID)
         .options(*eager)
     )
-    return db.session.scalars(query).unique().first()
+
+
+def load_global_settings() -> GlobalIntegrationSettings | None:
+    """The global settings row (id 1) with every slot's model, in one query; None when never
+    saved."""
+    return db.session.scalars(_global_settings_query()).unique().first()
 
 
 def global_models(row: GlobalIntegrationSettings | None) -> dict[str, AIModelConfig | None]:
@@ -95,15 +106,20 @@ def global_models(row: GlobalIntegrationSettings | None) -> dict[str, AIModelCon
     return {name: getattr(row, name) if row is not None else None for name in SLOTS}
 
 
-def slot_usage() -> dict[str, SlotUsage]:
-    """Per slot, how many accounts override it and how many follow the global value (one query)."""
+@cache
+def _slot_usage_query() -> Select:
+    """Built once: the account total and each override key's count."""
     accounts = select(func.count()).select_from(Account).scalar_subquery()
     columns = [
         func.count(IntegrationSettings.config[slot.config_key].as_string())
         for slot in SLOTS.values()
     ]
-    query = select(accounts, *columns).select_from(IntegrationSettings)
-    total, *counts = db.session.execute(query).one()
+    return select(accounts, *columns).select_from(IntegrationSettings)
+
+
+def slot_usage() -> dict[str, SlotUsage]:
+    """Per slot, how many accounts override it and how many follow the global value (one query)."""
+    total, *counts = db.session.execute(_slot_usage_query()).one()
     return {
         name: SlotUsage(followers=total - overrides, overrides=overrides)
         for name, overrides in zip(SLOTS, counts)
