@@ -312,7 +312,7 @@ def test_usage_counts_looks_the_override_keys_up_in_the_0010_indexes(migration_a
     sa.event.listen(db.engine, "before_cursor_execute", record)
     usage_service.usage_counts([1, 2, 3])
     sa.event.remove(db.engine, "before_cursor_execute", record)
-    statement, parameters = statements[-1]  # the account count (the global row is read first)
+    [(statement, parameters)] = statements
     with db.engine.connect() as conn:
         if db.engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SET enable_seqscan = off")  # an empty table: show it can
