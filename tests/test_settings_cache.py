@@ -129,6 +129,23 @@ def test_cached_rendering_is_what_wtforms_renders(app, db, catalogue, form_class
     assert "GPT-4o &lt;&#34;fast&#34;&gt; &amp; cheap" in cached[3]
 
 
+def test_cached_rendering_after_a_refused_post_is_what_wtforms_renders(app, db, catalogue):
+    current = {"openai_model": catalogue["old_gpt"]}
+    posted = {"openai_model": str(catalogue["gpt4"].id), "text_model": "4242",
+              "dalle_model": "abc", "runware_model": "__None"}
+    with app.test_request_context(method="POST", data=posted):
+        form = AccountSettingsForm(meta={"csrf": False}, data=current)
+        form.use_choices(current, dict.fromkeys(current | posted, "Use global default"))
+        assert not form.validate()
+        plain = [str(field()) for field in form.slot_fields()]
+        form.use_cached_options()
+        cached = [str(field()) for field in form.slot_fields()]
+    assert cached == plain
+    refused = ["Not a valid choice"]
+    assert form.errors == {"text_model": refused, "dalle_model": refused}
+    assert f'<option selected value="{catalogue["gpt4"].id}">' in cached[0]
+
+
 def test_cache_keeps_the_latest_states_only():
     cache = OptionsCache(size=2)
     built = []
