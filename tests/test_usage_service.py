@@ -248,3 +248,26 @@ def test_deactivation_guard_reads_only_the_global_settings(used, db, count_queri
         blockers = usage_service.deactivation_blockers([text, spare])
     assert blockers == {text.id: ["OpenAI text model", "Text model (any provider)"]}
     assert counter.count == 1
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"provider": "anthropic"}, "provider"),
+    ({"model_type": "image", "price_per_image": "0.04"}, "model_type"),
+])
+def test_an_edit_cannot_move_a_global_default_out_of_its_slot(used, db, change, field):
+    text, _, _ = used
+    with pytest.raises(ValidationFailed) as refused:
+        catalogue_service.update_model(text, **change)
+    assert "OpenAI text model" in refused.value.fields[field]
+    db.session.expire_all()
+    assert (text.provider, text.model_type) == ("openai", "text")
+    assert audit_entries(db) == []
+
+
+def test_an_edit_may_change_the_provider_a_slot_does_not_constrain(db):
+    model = TextModelFactory(model_name="writer")
+    GlobalSettingsFactory(text_model_id=model.id)
+    db.session.commit()
+    catalogue_service.update_model(model, provider="anthropic")
+    db.session.expire_all()
+    assert model.provider == "anthropic"

@@ -249,6 +249,8 @@ def update_model(model: AIModelConfig, expected_version: Any = None,
         errors = {**model_errors(model), **errors}
         if was_active and model.is_active is False:
             _first_wins(errors, usage.deactivation_errors(model))
+        if {"provider", "model_type"} & set(changed):
+            _first_wins(errors, usage.slot_fit_errors(model))
     if errors:
         db.session.rollback()
         raise _failure(errors)

@@ -206,6 +206,22 @@ def deactivation_errors(model: AIModelConfig) -> dict[str, str]:
     )}
 
 
+def slot_fit_errors(model: AIModelConfig) -> dict[str, str]:
+    """Field errors when an edit moves a model out of a global slot that uses it."""
+    usage = {model.id: Usage()}
+    _global_usage({model.id}, usage)
+    misfits = [SLOTS[name] for name in usage[model.id].global_slots
+               if not SLOTS[name].accepts(model)]
+    if not misfits:
+        return {}
+    field = "model_type" if any(s.model_type != model.model_type for s in misfits) else "provider"
+    labels = " and ".join(slot.label for slot in misfits)
+    return {field: (
+        f"{model.display_name} is the {labels} of the Global Integration Settings;"
+        " choose another model there before changing its provider or type."
+    )}
+
+
 def activation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
     """Model id → the prices it lacks to be activated."""
     blockers = {}
