@@ -13,8 +13,12 @@ from igny8.config import TestingConfig
 from igny8.extensions import db as _db
 from tests.factories import TEST_PASSWORD, UserFactory
 
-PG_ADMIN_URL = os.environ.get("IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-BACKENDS = [b.strip() for b in os.environ.get("IGNY8_TEST_BACKENDS", "sqlite,postgresql").split(",")]
+PG_ADMIN_URL = os.environ.get(
+    "IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = [
+    name.strip() for name in os.environ.get("IGNY8_TEST_BACKENDS", "sqlite,postgresql").split(",")
+]
 
 
 def postgres_required() -> bool:
