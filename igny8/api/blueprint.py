@@ -42,7 +42,14 @@ def require_api_key() -> None:
     if request.method in WRITE_METHODS and not key.can_write:
         raise ApiError(403, f"The API key {key.name} has read scope; changes need a write key.")
     g.api_key = key
-    g.api_actor_label = key.actor_label
+    g.api_actor_label = key.actor_label  # the audit service credits the writes to the key
     if request.method in BODY_METHODS and not request.is_json:
         # Without this a form-encoded body would be ignored and the write silently lost.
         raise ApiError(415, "Send the body as JSON with the header Content-Type: application/json.")
+
+
+@bp.teardown_request
+def forget_api_key(_exc: BaseException | None) -> None:
+    """Forget the key when the request ends, even if its app context lives on (tests)."""
+    g.pop("api_key", None)
+    g.pop("api_actor_label", None)

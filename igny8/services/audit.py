@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_login import current_user
 
 from igny8.extensions import db
@@ -58,12 +58,20 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 
 def resolve_actor(actor: User | str | None) -> tuple[int | None, str]:
-    """(actor_id, actor_label): a User, a label such as "cli", or the signed-in user/"system"."""
+    """(actor_id, actor_label): a User, a label such as "cli", the request's API key, the
+    signed-in user, or "system"."""
     if isinstance(actor, User):
         return actor.id, actor.email
     if isinstance(actor, str) and actor:
         return None, actor
-    if has_request_context() and current_user.is_authenticated:
+    if not has_request_context():
+        return None, SYSTEM
+    # A request authenticated by an API key is the key's doing, even when the same client
+    # also carries an admin's session cookie.
+    key_label = g.get("api_actor_label")
+    if key_label:
+        return None, key_label
+    if current_user.is_authenticated:
         return current_user.id, current_user.email
     return None, SYSTEM
 
