@@ -5,7 +5,9 @@ with origin 'seed'; an existing row whose origin is still 'seed' is refreshed fr
 with any other origin (created by an admin, or a seed row an admin edited, see `update_model`)
 is never touched. Global settings row 1 is created if missing, and only EMPTY slots get their
 default model (`IGNY8_DEFAULT_MODELS`), and only when that model may fill the slot (right
-provider and type, active). Everything is validated by the catalogue rules and committed once.
+provider and type, active). Everything is validated by the catalogue rules, as an admin's edit
+would be (a refresh may not deactivate or retype a model a global slot uses), and every row
+written and every slot filled is recorded in the history as "cli", all in one commit.
 """
 from __future__ import annotations
 
@@ -24,8 +26,11 @@ from igny8.models import (
     GlobalIntegrationSettings,
     Slot,
 )
+from igny8.services import audit, usage
 from igny8.services.catalogue import clean_fields, match_name, model_errors
+from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.errors import ValidationFailed
+from igny8.services.settings import GLOBAL_REPR, model_ref
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
 # A field an entry leaves out takes this value, so the file fully describes its seed rows.
@@ -49,6 +54,12 @@ class SeedReport:
     slots_filled: dict[str, str] = field(default_factory=dict)
     slots_kept: list[str] = field(default_factory=list)
     slots_empty: dict[str, str] = field(default_factory=dict)
+    # (action, row, audited fields before) of each catalogue write, recorded after the flush.
+    writes: list[tuple[str, AIModelConfig, dict[str, Any]]] = field(
+        default_factory=list, repr=False, compare=False)
+    slot_changes: dict[str, list[str | None]] = field(default_factory=dict, repr=False,
+                                                      compare=False)
+    settings_action: str = "update"  # "create" when the run adds global settings row 1
 
     def lines(self) -> list[str]:
         """The report as printable lines."""
@@ -79,8 +90,20 @@ def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | Non
     for entry in entries:
         _seed_entry(entry, rows, report)
     _fill_slots(rows, defaults, report)
+    db.session.flush()  # the new rows get their ids for the history
+    _record_history(report)
     db.session.commit()
     return report
+
+
+def _record_history(report: SeedReport) -> None:
+    """One history entry per catalogue row written and one for the slots filled, as "cli"."""
+    for action, model, before in report.writes:
+        changes = audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS)))
+        audit.record(action, usage.OBJECT_TYPE, model.id, model.label, changes, actor=audit.CLI)
+    if report.slot_changes:
+        audit.record(report.settings_action, "global_settings", GLOBAL_SETTINGS_ID, GLOBAL_REPR,
+                     report.slot_changes, actor=audit.CLI)
 
 
 def _others(rows: list[AIModelConfig], model: AIModelConfig) -> list[tuple[str, list[str]]]:
@@ -120,6 +143,7 @@ def _insert(values: dict[str, Any], rows: list[AIModelConfig], report: SeedRepor
     db.session.add(model)
     rows.append(model)
     report.created.append(key)
+    report.writes.append(("create", model, {}))
 
 
 def _refresh(model: AIModelConfig, values: dict[str, Any], rows: list[AIModelConfig],
@@ -130,16 +154,30 @@ def _refresh(model: AIModelConfig, values: dict[str, Any], rows: list[AIModelCon
     if not old:
         report.unchanged.append(key)
         return
+    before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
     with db.session.no_autoflush:
         for name in old:
             setattr(model, name, values[name])
-        errors = model_errors(model, others=_others(rows, model))
+        errors = _refresh_errors(model, old, rows)
         if errors:
             for name, value in old.items():
                 setattr(model, name, value)
             report.skipped[key] = "; ".join(f"{name}: {msg}" for name, msg in errors.items())
             return
     report.updated.append(key)
+    report.writes.append(("update", model, before))
+
+
+def _refresh_errors(model: AIModelConfig, old: dict[str, Any],
+                    rows: list[AIModelConfig]) -> dict[str, str]:
+    """The rules an admin's edit must pass (update_model): catalogue rules, then the global
+    slot guards when the refresh deactivates the model or changes its provider or type."""
+    errors = model_errors(model, others=_others(rows, model))
+    if old.get("is_active") and model.is_active is False:
+        errors = {**usage.deactivation_errors(model), **errors}  # the first message wins
+    if {"provider", "model_type"} & set(old):
+        errors = {**usage.slot_fit_errors(model), **errors}
+    return errors
 
 
 def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: SeedReport) -> None:
@@ -148,6 +186,7 @@ def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: See
     if settings is None:
         settings = GlobalIntegrationSettings(id=GLOBAL_SETTINGS_ID)
         db.session.add(settings)
+        report.settings_action = "create"
     for slot in SLOTS.values():
         if getattr(settings, slot.column) is not None:
             report.slots_kept.append(slot.name)
@@ -161,6 +200,7 @@ def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: See
         else:
             setattr(settings, slot.name, model)
             report.slots_filled[slot.name] = model.model_name
+            report.slot_changes[slot.name] = [None, model_ref(model)]
 
 
 def _slot_problem(slot: Slot, name: str | None, model: AIModelConfig | None) -> str | None:
