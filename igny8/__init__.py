@@ -16,6 +16,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config or Config())
     register_extensions(app)
+    register_request_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -31,6 +32,13 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     bootstrap.init_app(app)
+
+
+def register_request_checks(app: Flask) -> None:
+    """Bounded `int` URL parts and the NUL-input check; must precede every route."""
+    from igny8.admin.input_guard import register_input_guard
+
+    register_input_guard(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -49,6 +49,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB per request body; larger ones get a 413
     BOOTSTRAP_SERVE_LOCAL = True
     # Fallback model names per slot when neither the account nor the global settings resolve.
     IGNY8_DEFAULT_MODELS = {

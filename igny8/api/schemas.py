@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
+from igny8.services.numbers import MAX_PAGE
 
 
 TWO_PLACES = Decimal("0.01")
@@ -134,7 +135,7 @@ class ModelQuerySchema(ma.Schema):
         validate=validate.Length(max=100),
         metadata={"description": "Substring of model name, display name or an alias"},
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -6,13 +6,14 @@ from marshmallow import fields, validate
 
 from igny8.api.schemas import ModelSummarySchema, StrictInteger, UtcDateTime
 from igny8.models.slots import SLOTS
+from igny8.services.numbers import MAX_ID
 
 SOURCES = ("account", "global", "default")
 
 
 def _model_id(**kwargs) -> fields.Field:
     """A model id (or null) for a slot."""
-    return StrictInteger(allow_none=True, validate=validate.Range(min=1), **kwargs)
+    return StrictInteger(allow_none=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def _slot_schema(name: str, doc: str, make_fields) -> type[ma.Schema]:

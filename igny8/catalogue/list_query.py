@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from igny8.catalogue.listing import UNKNOWN, FacetChoice, Filter, ListOptions, ListPage
 from igny8.extensions import db
+from igny8.services.numbers import parse_page
 
 
 def _search_clause(options: ListOptions, text: str) -> ColumnElement[bool] | None:
@@ -63,8 +64,7 @@ def _facets(options, cube, selected) -> list[tuple[Filter, list[FacetChoice]]]:
 
 def _int_arg(args: Mapping[str, str], name: str, default: int) -> int:
     """A positive integer query parameter, else `default`."""
-    raw = args.get(name, "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    return parse_page(args.get(name), default)
 
 
 def _order_by(options: ListOptions, sort: str) -> list[Any]:

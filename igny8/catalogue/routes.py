@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.auth.safety import safe_next
 from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_query import build_list_page
 from igny8.catalogue.options import MODEL_LIST
@@ -16,6 +17,7 @@ from igny8.models.catalogue import MODEL_TYPES, format_price
 from igny8.services import catalogue as catalogue_service
 from igny8.services import usage as usage_service
 from igny8.services.errors import ConflictError, DomainError, ModelInUse, ValidationFailed
+from igny8.services.numbers import parse_id
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
 BULK_ACTIONS = {"activate": "Activate", "deactivate": "Deactivate"}
@@ -46,10 +48,7 @@ def optional_url(endpoint: str, **values) -> str | None:
 
 def local_next(default: str) -> str:
     """The `next` form/query value when it is a path on this site, else `default`."""
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return safe_next(request.values.get("next"), default)
 
 
 def get_model(model_id: int) -> AIModelConfig:
@@ -135,7 +134,7 @@ def edit(model_id: int):
 
 def _selected_models(ids: list[str]) -> list[AIModelConfig]:
     """The models whose ids were ticked, in display order (one query)."""
-    wanted = {int(raw) for raw in ids if raw.isdigit()}
+    wanted = {model_id for model_id in map(parse_id, ids) if model_id is not None}
     if not wanted:
         return []
     query = select(AIModelConfig).where(AIModelConfig.id.in_(wanted))

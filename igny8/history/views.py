@@ -1,7 +1,7 @@
 """History pages: the global audit log and one object's field-level changes."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.routing import BuildError
@@ -11,6 +11,7 @@ from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.extensions import db
 from igny8.history.forms import HistoryFilterForm, type_label
 from igny8.models.audit import AuditEntry
+from igny8.services.numbers import parse_page
 
 bp = Blueprint("history", __name__, url_prefix="/admin/history")
 PER_PAGE = 50
@@ -39,7 +40,7 @@ def filtered_query(form: HistoryFilterForm) -> Select:
         query = query.where(AuditEntry.actor_label.ilike(f"%{form.actor.data.strip()}%"))
     if form.date_from.data:
         query = query.where(AuditEntry.created_at >= _utc_start(form.date_from.data))
-    if form.date_to.data:
+    if form.date_to.data and form.date_to.data < date.max:  # the last day has no next day
         end = _utc_start(form.date_to.data) + timedelta(days=1)
         query = query.where(AuditEntry.created_at < end)
     return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
@@ -68,8 +69,8 @@ def index():
     form.set_choices(_known_values(AuditEntry.object_type), _known_values(AuditEntry.action))
     if not form.validate():
         return render_template("history/index.html", form=form, page=None), 400
-    page = db.paginate(filtered_query(form), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(filtered_query(form), page=parse_page(request.args.get("page")),
+                       per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     return render_template("history/index.html", form=form, page=page,
                            filters=form.active_filters(), type_label=type_label)
 

@@ -13,6 +13,7 @@ from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings, get
 from igny8.services import audit
 from igny8.services.errors import ResolutionError, ValidationFailed
 from igny8.services.locking import check_version, commit_or_conflict
+from igny8.services.numbers import parse_id
 from igny8.services.resolution import Resolution, is_model_id, resolve_slots
 from igny8.services.settings import Selections, model_ref, models_by_id, raise_if_invalid
 
@@ -56,8 +57,9 @@ def accounts_page(search: str, page: int, per_page: int = 25):
     search = search.strip()
     if search:
         matches = Account.name.icontains(search, autoescape=True)
-        if search.isdigit():
-            matches = or_(matches, Account.id == int(search))
+        account_id = parse_id(search)
+        if account_id is not None:
+            matches = or_(matches, Account.id == account_id)
         query = query.where(matches)
     query = query.order_by(Account.name, Account.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -8,6 +8,7 @@ from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.models import SLOTS, AIModelConfig
 from igny8.services import account_settings as service
 from igny8.services.errors import ConflictError, ValidationFailed
+from igny8.services.numbers import parse_id, parse_page
 from igny8.services.resolution import is_model_id
 from igny8.services.settings import (
     active_models_by_slot,
@@ -42,8 +43,7 @@ def accounts():
 def render_accounts(status: int = 200):
     """The accounts list page for the search and page in the query string."""
     search = request.args.get("q", "")
-    page = request.args.get("page", 1, type=int)
-    pagination = service.accounts_page(search, max(page, 1), PER_PAGE)
+    pagination = service.accounts_page(search, parse_page(request.args.get("page")), PER_PAGE)
     overrides = {
         account.id: service.account_overrides(account.integration_settings)
         for account in pagination.items
@@ -135,11 +135,10 @@ def save_account(account_id: int):
 
 def selected_account_ids() -> list[int]:
     """The ticked accounts; a value that is not an id is refused with a 400 page."""
-    raw = request.form.getlist("account_ids")
-    try:
-        return sorted({int(value) for value in raw})
-    except ValueError:
+    ids = [parse_id(value) for value in request.form.getlist("account_ids")]
+    if None in ids:
         abort(400, description="account_ids: every selected account must be an account id.")
+    return sorted(set(ids))
 
 
 def bulk_target(form: BulkOverrideForm) -> tuple[str, AIModelConfig | None]:

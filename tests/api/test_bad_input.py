@@ -1,0 +1,109 @@
+"""Hostile or malformed input to the JSON API: a 4xx in the API's error shape, never a 500."""
+import json
+
+import pytest
+
+from tests.api.conftest import commit, error_of, model_count
+from tests.factories import AccountFactory, TextModelFactory
+
+HUGE = "9" * 30
+NEW_MODEL_FIELDS = {"provider": "openai", "model_type": "text", "model_name": "gpt-new",
+                    "display_name": "GPT New", "input_price_per_1m": "1.00",
+                    "output_price_per_1m": "2.00"}
+NUL_MESSAGE = "Must not contain a NUL (\\x00) character."
+
+
+@pytest.fixture
+def stored(db):
+    """One text model and one account, committed."""
+    model, account = TextModelFactory(), AccountFactory()
+    commit()
+    return model, account
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/v1/models?q=%00", "q"),
+    ("/api/v1/models?provider=open%00ai", "provider"),
+])
+def test_nul_in_a_query_parameter_is_a_400_naming_it(api, url, field):
+    response = api.get(url)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "bad_request"
+    assert error["fields"] == {field: NUL_MESSAGE}
+    assert error["message"] == f"The request has invalid fields: {field}."
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"model_name": "gpt\x00"}, "model_name"),
+    ({"aliases": ["ok", "b\x00d"]}, "aliases.1"),
+    ({"notes": "\x00"}, "notes"),
+])
+def test_nul_in_a_posted_json_string_is_a_400_and_nothing_is_stored(api, db, change, field):
+    response = api.post("/api/v1/models", {**NEW_MODEL_FIELDS, **change})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {field: NUL_MESSAGE}
+    assert model_count(db) == 0
+
+
+def test_nul_in_a_patched_json_string_is_a_400_and_nothing_changes(api, db, stored):
+    model, _ = stored
+    before = model.display_name
+    response = api.patch(f"/api/v1/models/{model.id}", {"display_name": "X\x00"})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"display_name": NUL_MESSAGE}
+    db.session.expire_all()
+    assert model.display_name == before
+
+
+def test_nul_in_a_json_key_is_named(api, db):
+    response = api.post("/api/v1/models", {**NEW_MODEL_FIELDS, "no\x00te": "x"})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"no\\x00te": NUL_MESSAGE}
+
+
+@pytest.mark.parametrize("method, url", [
+    ("get", f"/api/v1/models/{HUGE}"),
+    ("patch", f"/api/v1/models/{2**63}"),
+    ("delete", f"/api/v1/models/{HUGE}"),
+    ("get", f"/api/v1/accounts/{HUGE}/integration-settings"),
+    ("patch", f"/api/v1/accounts/{HUGE}/integration-settings"),
+])
+def test_out_of_range_ids_in_the_path_are_404(api, method, url):
+    response = api.request(method.upper(), url, {} if method == "patch" else None)
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("query, field", [
+    ("page=99999999999999999999", "page"),
+    ("page=1000001", "page"),
+    ("per_page=99999999999999999999", "per_page"),
+])
+def test_out_of_range_page_is_a_422_naming_it(api, query, field):
+    response = api.get(f"/api/v1/models?{query}")
+    assert response.status_code == 422
+    error = error_of(response)
+    assert set(error["fields"]) == {field}
+    assert error["message"] == f"The request has invalid fields: {field}."
+
+
+def test_the_largest_page_allowed_is_simply_empty(api, stored):
+    response = api.get("/api/v1/models?page=1000000")
+    assert response.status_code == 200 and response.get_json()["items"] == []
+
+
+def test_a_huge_model_id_in_account_settings_is_a_422(api, db, stored):
+    _, account = stored
+    response = api.patch(f"/api/v1/accounts/{account.id}/integration-settings",
+                         {"text_model": 10**30})
+    assert response.status_code == 422
+    assert set(error_of(response)["fields"]) == {"text_model"}
+
+
+def test_a_body_over_one_mib_is_a_413_in_the_error_shape(api, db):
+    body = json.dumps({**NEW_MODEL_FIELDS, "notes": "x" * (2 * 1024 * 1024)})
+    response = api.request("POST", "/api/v1/models", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+    assert model_count(db) == 0
