@@ -1,0 +1,1 @@
+"""Data files shipped with igny8 (the catalogue seed)."""
