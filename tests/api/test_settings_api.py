@@ -224,3 +224,31 @@ def test_patch_account_with_a_stale_version_is_409(api, db, models):
     db.session.expire_all()
     assert db.session.get(IntegrationSettings, settings.id).config == {
         "openai_model_id": models["mini"].id}
+
+
+def test_reads_take_the_same_number_of_queries_for_a_small_or_large_catalogue(
+    api, db, models, count_queries
+):
+    GlobalSettingsFactory(openai_model=models["mini"], dalle_model=models["dalle"],
+                          runware_model=models["flux"], text_model=models["claude"])
+    settings = IntegrationSettingsFactory(config={"openai_model_id": models["gpt4"].id,
+                                                  "text_model_id": models["claude"].id})
+    commit()
+    urls = ("/api/v1/settings/global",
+            f"/api/v1/accounts/{settings.account_id}/integration-settings")
+
+    def measure() -> list[int]:
+        counts = []
+        for url in urls:
+            api.get(url)  # stamps the key's last use first
+            with count_queries() as counter:
+                assert api.get(url).status_code == 200
+            counts.append(counter.count)
+        return counts
+
+    few = measure()
+    TextModelFactory.create_batch(80)
+    ImageModelFactory.create_batch(20, provider="runware")
+    commit()
+    assert measure() == few
+    assert few[1] <= 6  # key, account, settings, global row, the named models
