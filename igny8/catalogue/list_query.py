@@ -80,7 +80,7 @@ def _order_by(options: ListOptions, sort: str) -> list[Any]:
     return [*order, options.model.id]
 
 
-def _clean_args(options: ListOptions, args: Mapping[str, str]) -> dict[str, str]:
+def clean_args(options: ListOptions, args: Mapping[str, str]) -> dict[str, str]:
     """The query parameters the list understands, as strings."""
     known = ("q", *(f.key for f in options.filters), "sort", "per_page", "page")
     return {key: args[key] for key in known if args.get(key)}
@@ -110,7 +110,7 @@ def _page_rows(options, search, selected, sort, page, per_page) -> list[Any]:
 def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str],
                     role: str | None) -> ListPage:
     """Run the list's queries and assemble the page."""
-    clean = _clean_args(options, args)
+    clean = clean_args(options, args)
     search = _search_clause(options, clean.get("q", ""))
     selected = _selected_filters(options, clean)
     cube = _count_cube(options, search)

@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.auth.safety import safe_next
 from igny8.catalogue.forms import ConfirmForm, ModelForm
+from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.list_query import build_list_page
 from igny8.catalogue.options import MODEL_LIST
 from igny8.extensions import db
@@ -63,8 +64,10 @@ def get_model(model_id: int) -> AIModelConfig:
 @roles_required(ADMIN, SUPPORT)
 def index():
     """The catalogue list: search, filters with counts, sorting, pages and bulk actions."""
-    page = build_list_page(MODEL_LIST, "catalogue.index", request.args, current_user.role)
-    return render_template("catalogue/index.html", page=page)
+    args, role = request.args, current_user.role
+    table = cached_list(MODEL_LIST, args, role, lambda: render_template(
+        "catalogue/_list.html", page=build_list_page(MODEL_LIST, "catalogue.index", args, role)))
+    return render_template("catalogue/index.html", table=table)
 
 
 @bp.get("/<int:model_id>")
