@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import marshmallow as ma
+from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import String, cast, func, or_, select
 
@@ -17,6 +18,7 @@ from igny8.api.schemas import (
     ModelSchema,
     ModelUpdateSchema,
 )
+from igny8.catalogue.list_cache import RenderedCache, data_state
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.services import catalogue, usage
@@ -24,6 +26,8 @@ from igny8.services.errors import ModelInUse
 from igny8.services.locking import check_version
 
 TAGS = ["models"]
+# Serialised list pages per data state and query: a warm request runs the key and state queries.
+LIST_PAGES = RenderedCache(scrub=lambda body: body)
 
 
 def _like(text: str) -> str:
@@ -46,6 +50,16 @@ def filtered_models(args: dict):
                    cast(AIModelConfig.aliases, String))
         query = query.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
     return query.order_by(AIModelConfig.provider, AIModelConfig.model_name, AIModelConfig.id)
+
+
+def models_page(args: dict) -> dict:
+    """One page of models matching the filters (two queries whatever the page size)."""
+    query = filtered_models(args)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page, per_page = args["page"], args["per_page"]
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": rows, "total": total, "page": page, "per_page": per_page,
+            "pages": math.ceil(total / per_page)}
 
 
 def get_model_or_404(model_id: int) -> AIModelConfig:
@@ -71,13 +85,12 @@ class Models(MethodView):
     @bp.response(200, ModelListSchema)
     @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
-        """List models, filtered and paginated (two queries whatever the page size)."""
-        query = filtered_models(args)
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        page, per_page = args["page"], args["per_page"]
-        rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-        return {"items": rows, "total": total, "page": page, "per_page": per_page,
-                "pages": math.ceil(total / per_page)}
+        """List models, filtered and paginated; the JSON page is cached per data state."""
+        key = (db.engine.url.render_as_string(hide_password=True), data_state(),
+               tuple(sorted(args.items())))
+        body = LIST_PAGES.get_or_build(key, lambda: current_app.json.dumps(
+            ModelListSchema().dump(models_page(args))))
+        return current_app.response_class(body + "\n", mimetype="application/json")
 
     @bp.arguments(ModelCreateSchema)
     @bp.response(201, ModelSchema)

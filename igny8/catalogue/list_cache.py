@@ -53,11 +53,18 @@ def cache_key(options: ListOptions, args: Mapping[str, str], role: str | None) -
     return (db.engine.url.render_as_string(hide_password=True), data_state(), params, role)
 
 
-class RenderedCache:
-    """A small thread-safe LRU of rendered HTML (CSRF token replaced by a placeholder)."""
+def _without_csrf(html: str) -> str:
+    """The rendered HTML with this request's CSRF token replaced by the placeholder."""
+    return html.replace(generate_csrf(), CSRF_PLACEHOLDER)
 
-    def __init__(self, size: int = CACHE_ENTRIES) -> None:
+
+class RenderedCache:
+    """A small thread-safe LRU of rendered text; `scrub` strips per-request parts before storing."""
+
+    def __init__(self, size: int = CACHE_ENTRIES,
+                 scrub: Callable[[str], str] = _without_csrf) -> None:
         self.size = size
+        self.scrub = scrub
         self._entries: OrderedDict[tuple, str] = OrderedDict()
         self._lock = Lock()
 
@@ -67,7 +74,7 @@ class RenderedCache:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        html = build().replace(generate_csrf(), CSRF_PLACEHOLDER)
+        html = self.scrub(build())
         with self._lock:
             self._entries[key] = html
             while len(self._entries) > self.size:
