@@ -11,19 +11,17 @@ import json
 import os
 import platform
 import time
-import uuid
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import flask_migrate
 import psycopg
+from pg_scratch import PG_ADMIN_URL, throwaway_database
 
 from igny8 import create_app
-from igny8.config import TestingConfig, normalise_database_url
+from igny8.config import TestingConfig
 from igny8.extensions import db
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BEFORE, TARGET = "0005_link_global_settings", "0006_account_model_overrides"
 SLOT_KEYS = {"openai_model": ("openai", "text"), "dalle_model": ("openai", "image"),
              "runware_model": ("runware", "image")}
@@ -54,19 +52,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--downgrade", action="store_true", help="also time 0006 → 0005")
     return parser.parse_args()
-
-
-@contextmanager
-def throwaway_database(admin_url: str):
-    """Create a uniquely named database (AUTOCOMMIT), yield its URL, drop it afterwards."""
-    name = f"igny8_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield normalise_database_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def legacy_config(number: int) -> dict:

@@ -11,12 +11,11 @@ import os
 import platform
 import statistics
 import time
-import uuid
 from collections import Counter
 from contextlib import contextmanager
 from decimal import Decimal
 
-import psycopg
+from pg_scratch import PG_ADMIN_URL, throwaway_database
 from sqlalchemy import event, func, insert, inspect, select
 
 from igny8 import create_app
@@ -26,7 +25,6 @@ from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSetting
 from igny8.models import IntegrationSettings
 from igny8.services.resolution import resolve, resolve_many
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEXT_PRICES = {"input_price_per_1m": Decimal("0.15"), "output_price_per_1m": Decimal("0.60")}
 IMAGE_PRICE = {"price_per_image": Decimal("0.04")}
 # (provider, type, model_name, active): shaped like the seeded catalogue, some models retired.
@@ -55,19 +53,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--single", type=int, default=1_000, help="accounts for plain resolve")
     parser.add_argument("--repeat", type=int, default=3, help="runs per slot; the median is shown")
     return parser.parse_args()
-
-
-@contextmanager
-def throwaway_database(admin_url: str):
-    """Create a uniquely named database (AUTOCOMMIT), yield its URL, drop it afterwards."""
-    name = f"igny8_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield normalise_database_url(admin_url.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed_catalogue() -> dict[tuple[str, str, bool], list[int]]:
