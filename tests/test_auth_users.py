@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from igny8.auth.users import set_active
+from igny8.errors import DomainError
 from igny8.models import AuditEntry, User
-from igny8.services.errors import DomainError
 from tests.factories import UserFactory
 
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from igny8.errors import ValidationFailed
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import format_price
 from igny8.services.catalogue import (
@@ -15,7 +16,6 @@ from igny8.services.catalogue import (
     model_errors,
     update_model,
 )
-from igny8.services.errors import ValidationFailed
 from tests.factories import ImageModelFactory, TextModelFactory
 
 TEXT = {

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
+from igny8.errors import ConflictError
 from igny8.models import AIModelConfig, AuditEntry
 from igny8.services import audit
-from igny8.services.errors import ConflictError
 from igny8.services.locking import check_version, commit_or_conflict
 from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory
 

@@ -4,10 +4,10 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
+from igny8.errors import ResolutionError, ValidationFailed
 from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings
 from igny8.models.audit import AuditEntry
 from igny8.services.account_settings import clear_account_override, set_account_override
-from igny8.services.errors import ResolutionError, ValidationFailed
 from igny8.services.resolution import (
     Resolution,
     get_image_model,

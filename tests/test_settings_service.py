@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from igny8.errors import ConflictError, ValidationFailed
 from igny8.models import (
     GLOBAL_SETTINGS_ID,
     SLOTS,
@@ -13,7 +14,6 @@ from igny8.models import (
 )
 from igny8.services import account_settings as accounts
 from igny8.services import settings as service
-from igny8.services.errors import ConflictError, ValidationFailed
 from tests.factories import (
     AccountFactory,
     GlobalSettingsFactory,

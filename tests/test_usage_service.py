@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from igny8.errors import ConflictError, ModelInUse, ValidationFailed
 from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.services import catalogue as catalogue_service
 from igny8.services import usage as usage_service
-from igny8.services.errors import ConflictError, ModelInUse, ValidationFailed
 from tests.factories import (
     GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory, TextModelFactory,
 )

@@ -1,10 +1,11 @@
 """Error pages in the admin layout; `/api/` paths get JSON instead."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from jinja2 import TemplateNotFound
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from igny8.errors import DomainError, api_status, error_response, page_status
 from igny8.extensions import db
 
 TITLES = {403: "Access denied", 404: "Page not found", 500: "Something went wrong"}
@@ -21,8 +22,7 @@ def render_http_error(error: HTTPException):
     headers = [h for h in error.get_headers() if h[0].lower() != "content-type"]
     if wants_json():
         slug = error.name.lower().replace(" ", "_").replace("'", "")
-        body = {"code": slug, "message": error.description, "fields": {}}
-        return jsonify(error=body), code, headers
+        return error_response(code, error.description, code=slug, headers=dict(headers))
     title = TITLES.get(code, error.name)
     try:
         page = render_template(f"errors/{code}.html", error=error, title=title)
@@ -38,7 +38,16 @@ def render_server_error(error: Exception):
     return render_http_error(wrapped)
 
 
+def render_domain_error(error: DomainError):
+    """A refusal no view turned into a page: its message, with the status igny8.errors maps."""
+    db.session.rollback()
+    if wants_json():
+        return error_response(api_status(error), error.message, error.fields, error.code)
+    return render_http_error(default_exceptions[page_status(error)](error.message))
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Attach the error pages to the app."""
     app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(DomainError, render_domain_error)
     app.register_error_handler(InternalServerError, render_server_error)

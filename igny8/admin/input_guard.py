@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, Map
 
-from igny8.api.errors import error_response
+from igny8.errors import error_response
 from igny8.services.numbers import MAX_ID
 
 NUL = "\x00"

@@ -8,9 +8,9 @@ from igny8.admin.sidebar import AdminSection, register_section
 from igny8.auth.forms import ButtonForm, NewUserForm
 from igny8.auth.roles import ADMIN, roles_required
 from igny8.auth.users import create_user, list_users, set_active
+from igny8.errors import DomainError, ValidationFailed
 from igny8.extensions import db
 from igny8.models.users import User
-from igny8.services.errors import DomainError, ValidationFailed
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 register_section(AdminSection("System", "Users", "users.index", 40, roles=(ADMIN,)))

@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, Length
 
 from igny8.admin.sidebar import AdminSection, register_section
 from igny8.auth.roles import ADMIN, roles_required
+from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models.api_keys import SCOPES, ApiKey
 from igny8.services import api_keys
-from igny8.services.errors import ValidationFailed
 
 bp = Blueprint("api_keys", __name__, url_prefix="/admin/api-keys")
 register_section(AdminSection("System", "API keys", "api_keys.index", 10, roles=(ADMIN,)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from igny8.errors import ValidationFailed
 from igny8.models.api_keys import SCOPES
 from igny8.services import api_keys, audit
-from igny8.services.errors import ValidationFailed
 
 api_keys_cli = AppGroup("api-keys", help="Manage API keys of the JSON API.")
 

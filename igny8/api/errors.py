@@ -1,23 +1,18 @@
-"""One JSON error shape for everything under /api/: {"error": {code, message, fields}}."""
+"""The API's error handlers: every failure under /api/ answers with igny8.errors' one JSON body."""
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from igny8.errors import CODES, DomainError, api_status, error_response
 from igny8.extensions import db
-from igny8.services.errors import ConflictError, DomainError, ModelInUse, ValidationFailed
 
 log = logging.getLogger(__name__)
 API_PATH_PREFIX = "/api/"
 # Codes the API answers with; each gets a handler on the blueprint and the app.
 HANDLED_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 500)
-CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_failed", 500: "server_error",
-}
 ROUTING_STATUSES = (404, 405)
 BODY_FIELD = "_body"
 # webargs/marshmallow wording for a body that is not a JSON object, in plainer words.
@@ -25,7 +20,6 @@ BODY_MESSAGES = {
     "Invalid JSON body.": "The request body is not valid JSON.",
     "Invalid input type.": "The request body must be a JSON object.",
 }
-DOMAIN_STATUSES = ((ModelInUse, 409), (ConflictError, 409), (ValidationFailed, 422))
 
 
 class ApiError(Exception):
@@ -38,17 +32,6 @@ class ApiError(Exception):
         self.fields = dict(fields or {})
         self.code = code or CODES.get(status, "error")
         self.headers = dict(headers or {})
-
-
-def error_response(status: int, message: str, fields: dict | None = None,
-                   code: str | None = None, headers: dict | None = None) -> Response:
-    """The JSON error response every API failure uses."""
-    body = {"code": code or CODES.get(status, "error"), "message": message,
-            "fields": fields or {}}
-    response = jsonify(error=body)
-    response.status_code = status
-    response.headers.update(headers or {})
-    return response
 
 
 def flatten_messages(messages, prefix: str = "") -> dict[str, str]:
@@ -99,10 +82,9 @@ def handle_api_error(error: ApiError) -> Response:
 
 
 def handle_domain_error(error: DomainError) -> Response:
-    """A service refusal: in use / stale version → 409, field rules → 422."""
+    """A service refusal, with the status igny8.errors maps its class to."""
     db.session.rollback()
-    status = next((s for cls, s in DOMAIN_STATUSES if isinstance(error, cls)), 422)
-    return error_response(status, error.message, error.fields, error.code)
+    return error_response(api_status(error), error.message, error.fields, error.code)
 
 
 def handle_server_error(error: Exception) -> Response:

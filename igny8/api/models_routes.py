@@ -19,10 +19,10 @@ from igny8.api.schemas import (
     ModelUpdateSchema,
 )
 from igny8.catalogue.list_cache import RenderedCache, data_state
+from igny8.errors import ModelInUse
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.services import catalogue, usage
-from igny8.services.errors import ModelInUse
 from igny8.services.locking import check_version
 
 TAGS = ["models"]

@@ -8,8 +8,8 @@ from flask.cli import AppGroup
 
 from igny8.auth.roles import ROLES
 from igny8.auth.users import create_user, ensure_admin
+from igny8.errors import ValidationFailed
 from igny8.services.audit import CLI
-from igny8.services.errors import ValidationFailed
 
 users_cli = AppGroup("users", help="Manage back-office users.")
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from igny8.auth.forms import MIN_PASSWORD_LENGTH
 from igny8.auth.roles import ADMIN, ROLES
+from igny8.errors import DomainError, ValidationFailed
 from igny8.extensions import db
 from igny8.models.users import User
 from igny8.services import audit
-from igny8.services.errors import DomainError, ValidationFailed
 
 DEFAULT_ADMIN_EMAIL = "admin@igny8.local"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -12,12 +12,12 @@ from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.list_query import build_list_page
 from igny8.catalogue.options import MODEL_LIST
+from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db
 from igny8.models import SLOTS, AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, format_price
 from igny8.services import catalogue as catalogue_service
 from igny8.services import usage as usage_service
-from igny8.services.errors import ConflictError, DomainError, ModelInUse, ValidationFailed
 from igny8.services.numbers import parse_id
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
@@ -94,12 +94,12 @@ def _render_form(form: ModelForm, model: AIModelConfig | None, status: int = 200
 def _failed(form: ModelForm, model: AIModelConfig | None, exc: DomainError):
     """Re-render the form after the service refused it, messages next to their fields."""
     if isinstance(exc, ConflictError):
-        return _render_form(form, model, 409, exc.message)
+        return _render_form(form, model, page_status(exc), exc.message)
     unplaced = form.add_errors(exc.fields)
     problem = "The model was not saved: correct the fields marked below."
     if unplaced:
         problem += " " + "; ".join(unplaced.values())
-    return _render_form(form, model, 400, problem)
+    return _render_form(form, model, page_status(exc), problem)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -112,7 +112,7 @@ def create():
         return _render_form(form, None, status, form.errors and "Correct the fields marked below.")
     try:
         model = catalogue_service.create_model(**form.values())
-    except ValidationFailed as exc:
+    except DomainError as exc:
         return _failed(form, None, exc)
     flash(f"Added {model.display_name} ({model.model_name}).", "success")
     return redirect(url_for("catalogue.detail", model_id=model.id))
@@ -129,7 +129,7 @@ def edit(model_id: int):
         return _render_form(form, model, status, form.errors and "Correct the fields marked below.")
     try:
         catalogue_service.update_model(model, expected_version=form.version.data, **form.values())
-    except (ValidationFailed, ConflictError) as exc:
+    except DomainError as exc:
         return _failed(form, model, exc)
     flash(f"Saved {model.display_name} ({model.model_name}).", "success")
     return redirect(url_for("catalogue.detail", model_id=model.id))
@@ -164,7 +164,8 @@ def _run_bulk(action: str, models: list[AIModelConfig]):
                else usage_service.deactivate_models)
     try:
         changed = service(models)
-    except (ModelInUse, ValidationFailed, ConflictError) as exc:
+    except DomainError as exc:
+        # Refused on the confirmation page: the rows' state, not the request, is at fault.
         return _confirm_page(action, models, 409, exc.message)
     done = "Activated" if action == "activate" else "Deactivated"
     unchanged = len(models) - len(changed)
@@ -215,7 +216,7 @@ def delete(model_id: int):
         try:
             usage_service.delete_model(model)
         except ModelInUse as exc:
-            problem, status = exc.message, 409
+            problem, status = exc.message, page_status(exc)
         else:
             flash(f"Deleted {name}.", "success")
             return redirect(url_for("catalogue.index"))

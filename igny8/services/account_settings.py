@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from igny8.errors import ResolutionError, ValidationFailed
 from igny8.extensions import db
 from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings, get_slot
 from igny8.services import audit
-from igny8.services.errors import ResolutionError, ValidationFailed
 from igny8.services.locking import check_version, commit_or_conflict
 from igny8.services.numbers import parse_id
 from igny8.services.resolution import Resolution, is_model_id, resolve_slots

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models.api_keys import SCOPES, ApiKey
 from igny8.models.base import utcnow
 from igny8.services import audit
-from igny8.services.errors import ValidationFailed
 
 PREFIX_LENGTH = 8
 NAME_MAX_LENGTH = 100

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from igny8.errors import ConflictError, ValidationFailed
 from igny8.extensions import db
 from igny8.models.catalogue import (
     MODEL_TYPES,
@@ -20,7 +21,6 @@ from igny8.models.catalogue import (
 )
 from igny8.services import audit, usage
 from igny8.services.catalogue_input import EDITABLE_FIELDS, coerce_fields, unknown_fields
-from igny8.services.errors import ConflictError, ValidationFailed
 from igny8.services.locking import CONFLICT_MESSAGE, check_version
 
 TEXT_LIMITS = {"provider": 32, "model_type": 16, "model_name": 100, "display_name": 150,

@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from igny8.errors import ConflictError
 from igny8.extensions import db
-from igny8.services.errors import ConflictError
 
 CONFLICT_MESSAGE = (
     "{what} was changed by someone else since you opened it; reload to see their changes"

@@ -11,10 +11,10 @@ from flask import current_app
 from sqlalchemy import String, and_, bindparam, cast, inspect, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
+from igny8.errors import ResolutionError
 from igny8.extensions import db
 from igny8.models import GLOBAL_SETTINGS_ID, Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models import IntegrationSettings, Slot, get_slot
-from igny8.services.errors import ResolutionError
 
 log = logging.getLogger(__name__)
 IMAGE_SLOTS = {"openai": "dalle_model", "runware": "runware_model"}

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models import (
     GLOBAL_SETTINGS_ID,
@@ -29,7 +30,6 @@ from igny8.models import (
 from igny8.services import audit, usage
 from igny8.services.catalogue import clean_fields, match_name, model_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
-from igny8.services.errors import ValidationFailed
 from igny8.services.settings import GLOBAL_REPR, model_ref
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"

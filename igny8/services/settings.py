@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models import (
     GLOBAL_SETTINGS_ID,
@@ -20,7 +21,6 @@ from igny8.models import (
     get_slot,
 )
 from igny8.services import audit
-from igny8.services.errors import ValidationFailed
 from igny8.services.locking import check_version, commit_or_conflict
 from igny8.services.resolution import is_model_id
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from igny8.errors import ModelInUse, ValidationFailed
 from igny8.extensions import db
 from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models import IntegrationSettings, Slot
@@ -19,7 +20,6 @@ from igny8.models.catalogue import REQUIRED_PRICES
 from igny8.models.json_keys import json_key_text
 from igny8.services import audit
 from igny8.services.catalogue_input import EDITABLE_FIELDS
-from igny8.services.errors import ModelInUse, ValidationFailed
 from igny8.services.locking import commit_or_conflict
 
 OBJECT_TYPE = "ai_model"

@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, AIModelConfig
 from igny8.services import account_settings as service
-from igny8.services.errors import ConflictError, ValidationFailed
 from igny8.services.numbers import parse_id, parse_page
 from igny8.services.resolution import is_model_id
 from igny8.services.settings import (
@@ -122,10 +122,10 @@ def save_account(account_id: int):
         changes = service.update_account_settings(account, form.selections(), form.version.data)
     except ConflictError as error:
         flash(error.message, "danger")
-        return render_account(load_or_404(account_id), status=409)
+        return render_account(load_or_404(account_id), status=page_status(error))
     except ValidationFailed as error:
         apply_domain_errors(form, error)
-        return render_account(account, form, 400)
+        return render_account(account, form, page_status(error))
     if changes:
         flash(f"Settings of {account.name} saved. {describe_changes(changes)}", "success")
     else:
@@ -174,7 +174,7 @@ def bulk_override():
         changed = service.bulk_set_override(selected, slot_name, model)
     except ValidationFailed as error:
         flash(f"Bulk change not applied: {error.message}", "danger")
-        return render_accounts(400)
+        return render_accounts(page_status(error))
     target = model.label if model else "the global default"
     flash(f"{SLOTS[slot_name].label} set to {target} for {changed} of {len(selected)} "
           f"selected accounts.", "success")

@@ -6,8 +6,8 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
+from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, AIModelConfig
-from igny8.services.errors import ConflictError, ValidationFailed
 from igny8.services.settings import (
     global_models,
     load_global_settings,
@@ -121,10 +121,10 @@ def save_global_settings():
         changes = update_global_settings(form.selections(), form.version.data)
     except ConflictError as error:
         flash(error.message, "danger")
-        return render_global(status=409)
+        return render_global(status=page_status(error))
     except ValidationFailed as error:
         apply_domain_errors(form, error)
-        return render_global(form, 400)
+        return render_global(form, page_status(error))
     if changes:
         flash(f"Global settings saved. {describe_changes(changes)}", "success")
     else:

@@ -4,9 +4,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
+from igny8.errors import ValidationFailed
 from igny8.models import ApiKey, AuditEntry
 from igny8.services import api_keys
-from igny8.services.errors import ValidationFailed
 
 
 def keys(db):
