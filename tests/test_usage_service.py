@@ -191,7 +191,7 @@ def test_stale_version_is_a_conflict_and_writes_nothing(db):
 
 def test_update_cannot_deactivate_a_global_default(used, db):
     text, _, _ = used
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ModelInUse) as refused:
         catalogue_service.update_model(text, is_active=False, notes="retired")
     assert "is the OpenAI text model and Text model (any provider)" in (
         refused.value.fields["is_active"])

@@ -19,11 +19,9 @@ from igny8.api.schemas import (
     ModelUpdateSchema,
 )
 from igny8.catalogue.list_cache import RenderedCache, data_state
-from igny8.errors import ModelInUse
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.services import catalogue, usage
-from igny8.services.locking import check_version
 
 TAGS = ["models"]
 # Serialised list pages per data state and query: a warm request runs the key and state queries.
@@ -70,13 +68,6 @@ def get_model_or_404(model_id: int) -> AIModelConfig:
     return model
 
 
-def refuse_deactivation_if_used(model: AIModelConfig) -> None:
-    """409 naming the global slots when the model is a global default; writes nothing."""
-    errors = usage.deactivation_errors(model)
-    if errors:
-        raise ModelInUse(f"Cannot deactivate {model.display_name}: {errors['is_active']}", errors)
-
-
 @bp.route("/models", tags=TAGS)
 class Models(MethodView):
     """The model catalogue."""
@@ -117,13 +108,9 @@ class ModelById(MethodView):
                      description="A global setting uses it, or it changed since `version`")
     @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
     def patch(self, changes, model_id):
-        """Change the fields sent; deactivating a global default is refused."""
+        """Change the fields sent; deactivating a global default is refused (409)."""
         model = get_model_or_404(model_id)
-        version = changes.pop("version", None)
-        check_version(model, version)
-        if model.is_active and changes.get("is_active") is False:
-            refuse_deactivation_if_used(model)
-        return catalogue.update_model(model, version, **changes)
+        return catalogue.update_model(model, changes.pop("version", None), **changes)
 
     @bp.response(204)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")

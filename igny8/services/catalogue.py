@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from igny8.errors import ConflictError, ValidationFailed
+from igny8.errors import ConflictError, ModelInUse, ValidationFailed
 from igny8.extensions import db
 from igny8.models.catalogue import (
     MODEL_TYPES,
@@ -247,15 +247,21 @@ def update_model(model: AIModelConfig, expected_version: Any = None,
         if changed and model.origin == "seed" and "origin" not in values:
             model.origin = "manual"  # an edited seed row is the admin's: the seed keeps off it
         errors = {**model_errors(model), **errors}
-        if was_active and model.is_active is False:
-            _first_wins(errors, usage.deactivation_errors(model))
+        in_use = usage.deactivation_errors(model) if was_active and not model.is_active else {}
+        _first_wins(errors, in_use)
         if {"provider", "model_type"} & set(changed):
             _first_wins(errors, usage.slot_fit_errors(model))
     if errors:
+        refusal = _in_use(model, in_use, errors) if in_use else _failure(errors)
         db.session.rollback()
-        raise _failure(errors)
+        raise refusal
     _commit(model, "update", before)
     return model
+
+
+def _in_use(model: AIModelConfig, in_use: dict[str, str], errors: dict[str, str]) -> ModelInUse:
+    """The ModelInUse refusing to deactivate a global default, with every field error found."""
+    return ModelInUse(f"Cannot deactivate {model.display_name}: {in_use['is_active']}", errors)
 
 
 def match_name(models: Iterable[AIModelConfig], name: str) -> AIModelConfig | None:
