@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from igny8.config import REPO_ROOT, Config
 from igny8.extensions import bootstrap, csrf, db, login_manager, migrate
+from igny8.pricing import register_filters
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -16,6 +17,7 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config or Config())
     register_extensions(app)
+    register_filters(app)
     register_request_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from igny8.errors import ValidationFailed
 from igny8.models import AIModelConfig
-from igny8.models.catalogue import format_price
+from igny8.pricing import format_usd
 from igny8.services.catalogue import (
     create_model,
     find_by_name,
@@ -281,8 +281,8 @@ def test_database_check_constraints_back_the_rules(db, fields):
     [("0.15", "$0.15"), ("0.6", "$0.60"), ("0.04", "$0.04"), ("0.0013", "$0.0013"),
      ("2.5", "$2.50"), ("10", "$10.00"), ("0.150000", "$0.15")],
 )
-def test_format_price(value, text):
-    assert format_price(Decimal(value)) == text
+def test_format_usd(value, text):
+    assert format_usd(Decimal(value)) == text
 
 
 def test_labels(db):

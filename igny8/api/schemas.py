@@ -2,24 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from decimal import Decimal
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
+from igny8.pricing import decimal_text
 from igny8.services.numbers import MAX_PAGE
-
-
-TWO_PLACES = Decimal("0.01")
-
-
-def price_text(value: Decimal) -> str:
-    """A price as a plain decimal string with at least two places: 0.150000 → "0.15"."""
-    normalised = value.normalize()
-    if normalised.as_tuple().exponent > -2:
-        normalised = normalised.quantize(TWO_PLACES)
-    return f"{normalised:f}"
 
 
 class Price(fields.Decimal):
@@ -30,7 +19,7 @@ class Price(fields.Decimal):
 
     def _serialize(self, value, attr, obj, **kwargs):
         """Without the column's trailing zeros."""
-        return None if value is None else price_text(Decimal(value))
+        return None if value is None else decimal_text(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         """Refuse JSON numbers: a float cannot carry a price exactly."""

@@ -12,7 +12,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from igny8.models import AIModelConfig
-from igny8.models.catalogue import MODEL_TYPES, PRICE_FIELDS, PROVIDERS, format_price
+from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
+from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, decimal_text
 
 INTEGER_FIELDS = ("context_window", "max_output_tokens")
 # Fields the form edits, in the order the service receives them.
@@ -60,6 +61,12 @@ def parse_tokens(raw: str | None) -> int | None:
     return int(text) if text else None
 
 
+def price_field(name: str) -> StringField:
+    """The input for one price, labelled as igny8.pricing words it."""
+    price = PRICE_BY_NAME[name]
+    return number_field(price.form_label, price.form_help, price.example)
+
+
 def integer_field(label: str, description: str) -> StringField:
     """A text input for a positive whole number of tokens; bad input names the field."""
     def validate(form: FlaskForm, field: StringField) -> None:
@@ -98,11 +105,10 @@ class ModelForm(FlaskForm):
     provider = SelectField("Provider", choices=dict(PROVIDERS))
     model_type = SelectField("Type", choices=dict(MODEL_TYPES))
     is_active = BooleanField("Active", description="Only active models can be picked in settings.")
-    input_price_per_1m = number_field("Input price", "$ per 1M input tokens (text).", "0.15")
-    cached_input_price_per_1m = number_field(
-        "Cached input price", "$ per 1M cached input tokens (text, optional).", "0.075")
-    output_price_per_1m = number_field("Output price", "$ per 1M output tokens (text).", "0.60")
-    price_per_image = number_field("Price per image", "$ per generated image (image).", "0.04")
+    input_price_per_1m = price_field("input_price_per_1m")
+    cached_input_price_per_1m = price_field("cached_input_price_per_1m")
+    output_price_per_1m = price_field("output_price_per_1m")
+    price_per_image = price_field("price_per_image")
     context_window = integer_field("Context window", "Tokens the model reads at most.")
     max_output_tokens = integer_field("Max output tokens", "Tokens the model writes at most.")
     aliases = TextAreaField("Aliases", render_kw={"rows": 2}, description=(
@@ -130,7 +136,7 @@ class ModelForm(FlaskForm):
             form.version.data = str(model.version)
             for name in PRICE_FIELDS:
                 value = getattr(model, name)
-                form[name].data = "" if value is None else format_price(value).lstrip("$")
+                form[name].data = "" if value is None else decimal_text(value)
             for name in INTEGER_FIELDS:
                 value = getattr(model, name)
                 form[name].data = "" if value is None else str(value)

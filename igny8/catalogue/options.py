@@ -11,14 +11,15 @@ from sqlalchemy.orm import load_only
 from igny8.auth.roles import ADMIN, SUPPORT
 from igny8.catalogue.listing import Action, Column, Filter, ListOptions, RowLink
 from igny8.models import AIModelConfig
-from igny8.models.catalogue import MODEL_TYPES, PRICE_FIELDS, PROVIDERS, format_price
+from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
+from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd
 from igny8.services.usage import usage_counts
 
 DASH = Markup('<span class="text-body-secondary">&mdash;</span>')
 
 
 # Many models share a price (fine-tunes are priced like their base): format each value once.
-price_text = lru_cache(maxsize=4096)(format_price)
+price_text = lru_cache(maxsize=4096)(format_usd)
 
 
 def price(name: str):
@@ -27,6 +28,13 @@ def price(name: str):
         value: Decimal | None = getattr(row, name)
         return DASH if value is None else price_text(value)
     return cell
+
+
+def price_column(field: PriceField) -> Column:
+    """The sortable list column of one price, headed and titled as igny8.pricing words it."""
+    return Column(field.list_key, field.heading, price(field.name),
+                  getattr(AIModelConfig, field.name), numeric=True, title=field.title,
+                  unit=field.unit)
 
 
 def tokens(name: str):
@@ -70,15 +78,7 @@ MODEL_LIST = ListOptions(
         Column("provider", "Provider", lambda r, _: r.provider_label, M.provider),
         Column("model_type", "Type", lambda r, _: MODEL_TYPES.get(r.model_type, r.model_type),
                M.model_type),
-        Column("input_price", "Input", price("input_price_per_1m"), M.input_price_per_1m,
-               numeric=True, title="$ per 1M input tokens", unit="$/1M"),
-        Column("cached_input_price", "Cached", price("cached_input_price_per_1m"),
-               M.cached_input_price_per_1m, numeric=True, title="$ per 1M cached input tokens",
-               unit="$/1M"),
-        Column("output_price", "Output", price("output_price_per_1m"), M.output_price_per_1m,
-               numeric=True, title="$ per 1M output tokens", unit="$/1M"),
-        Column("image_price", "Image", price("price_per_image"), M.price_per_image,
-               numeric=True, title="$ per generated image", unit="$/image"),
+        *(price_column(field) for field in PRICES),
         Column("context_window", "Context", tokens("context_window"), M.context_window,
                numeric=True, title="Context window in tokens", unit="tokens"),
         Column("is_active", "Status", active_badge, M.is_active),

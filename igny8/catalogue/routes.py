@@ -15,7 +15,8 @@ from igny8.catalogue.options import MODEL_LIST
 from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db
 from igny8.models import SLOTS, AIModelConfig
-from igny8.models.catalogue import MODEL_TYPES, format_price
+from igny8.models.catalogue import MODEL_TYPES
+from igny8.pricing import PRICES
 from igny8.services import catalogue as catalogue_service
 from igny8.services import usage as usage_service
 from igny8.services.numbers import parse_id
@@ -23,19 +24,13 @@ from igny8.services.numbers import parse_id
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
 BULK_ACTIONS = {"activate": "Activate", "deactivate": "Deactivate"}
 SHOWN_ACCOUNTS = 50  # accounts named on a page; the rest are counted
-PRICE_LABELS = (
-    ("input_price_per_1m", "Input ($ per 1M tokens)"),
-    ("cached_input_price_per_1m", "Cached input ($ per 1M tokens)"),
-    ("output_price_per_1m", "Output ($ per 1M tokens)"),
-    ("price_per_image", "Per image"),
-)
 
 
 @bp.context_processor
 def catalogue_context() -> dict:
     """Names the catalogue templates share."""
-    return {"slots": SLOTS, "model_types": MODEL_TYPES, "format_price": format_price,
-            "price_labels": PRICE_LABELS, "optional_url": optional_url,
+    return {"slots": SLOTS, "model_types": MODEL_TYPES, "prices": PRICES,
+            "optional_url": optional_url,
             "shown_accounts": SHOWN_ACCOUNTS}
 
 

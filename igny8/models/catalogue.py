@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from igny8.extensions import db
 from igny8.models.base import BigIntId, JsonDocument, TimestampMixin
+from igny8.pricing import PRICE_FIELDS, dropdown_label, missing_prices, price_summary
 
 if TYPE_CHECKING:
     from igny8.models.settings import GlobalIntegrationSettings
@@ -29,25 +30,6 @@ PROVIDERS = {"openai": "OpenAI", "anthropic": "Anthropic", "runware": "Runware"}
 MODEL_TYPES = {"text": "Text", "image": "Image"}
 ORIGINS = ("seed", "manual", "api", "migration")
 Price = Numeric(14, 6)
-PRICE_FIELDS = (
-    "input_price_per_1m",
-    "cached_input_price_per_1m",
-    "output_price_per_1m",
-    "price_per_image",
-)
-# Prices an active model of each type must carry.
-REQUIRED_PRICES = {
-    "text": ("input_price_per_1m", "output_price_per_1m"),
-    "image": ("price_per_image",),
-}
-
-
-def format_price(value: Decimal) -> str:
-    """Dollar amount with at least two decimals and as many more as the value needs."""
-    normalised = Decimal(value).normalize()
-    if normalised.as_tuple().exponent > -2:
-        normalised = normalised.quantize(Decimal("0.01"))
-    return f"${normalised:f}"
 
 
 def _nonnegative(column: str) -> CheckConstraint:
@@ -116,25 +98,17 @@ class AIModelConfig(TimestampMixin, db.Model):
     @property
     def has_complete_pricing(self) -> bool:
         """Whether every price its type requires is set."""
-        required = REQUIRED_PRICES.get(self.model_type, ())
-        return all(getattr(self, field) is not None for field in required)
+        return not missing_prices(self)
 
     @property
     def price_text(self) -> str:
         """Pricing in words: per 1M tokens for text, per image for images."""
-        if not self.has_complete_pricing:
-            return "no pricing"
-        if self.model_type == "image":
-            return f"{format_price(self.price_per_image)} per image"
-        return (
-            f"{format_price(self.input_price_per_1m)}/"
-            f"{format_price(self.output_price_per_1m)} per 1M tokens"
-        )
+        return price_summary(self)
 
     @property
     def label(self) -> str:
         """Dropdown text: `GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens`."""
-        return f"{self.display_name} ({self.model_name}) - {self.price_text}"
+        return dropdown_label(self)
 
     @property
     def provider_label(self) -> str:

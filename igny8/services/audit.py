@@ -13,10 +13,10 @@ from flask_login import current_user
 from igny8.extensions import db
 from igny8.models.audit import AuditEntry
 from igny8.models.users import User
+from igny8.pricing import decimal_text
 
 SYSTEM = "system"
 CLI = "cli"
-TWO_PLACES = Decimal("0.01")
 
 
 def json_safe(value: Any) -> Any:
@@ -24,10 +24,7 @@ def json_safe(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Decimal):
-        normalised = value.normalize()
-        if normalised.as_tuple().exponent > -2:
-            normalised = normalised.quantize(TWO_PLACES)
-        return f"{normalised:f}"
+        return decimal_text(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Enum):

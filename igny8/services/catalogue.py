@@ -11,14 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from igny8.errors import ConflictError, ModelInUse, ValidationFailed
 from igny8.extensions import db
-from igny8.models.catalogue import (
-    MODEL_TYPES,
-    ORIGINS,
-    PRICE_FIELDS,
-    PROVIDERS,
-    REQUIRED_PRICES,
-    AIModelConfig,
-)
+from igny8.models.catalogue import MODEL_TYPES, ORIGINS, PROVIDERS, AIModelConfig
+from igny8.pricing import PRICE_FIELDS, missing_prices
 from igny8.services import audit, usage
 from igny8.services.catalogue_input import EDITABLE_FIELDS, coerce_fields, unknown_fields
 from igny8.services.locking import CONFLICT_MESSAGE, check_version
@@ -106,8 +100,7 @@ def _price_errors(model: AIModelConfig) -> dict[str, str]:
 
 def _pricing_errors(model: AIModelConfig) -> dict[str, str]:
     """An active model needs every price its type requires."""
-    required = REQUIRED_PRICES.get(model.model_type, ())
-    missing = [field for field in required if getattr(model, field) is None]
+    missing = missing_prices(model)
     if not model.is_active or not missing:
         return {}
     errors = {field: f"{field} is required for an active {model.model_type} model"

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 
-from igny8.models.catalogue import PRICE_FIELDS, AIModelConfig
+from igny8.models.catalogue import AIModelConfig
+from igny8.pricing import PRICE_FIELDS
 
 # Every column a caller may set; id, timestamps and the lock version belong to the database.
 EDITABLE_FIELDS = frozenset(

@@ -16,8 +16,8 @@ from igny8.errors import ModelInUse, ValidationFailed
 from igny8.extensions import db
 from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models import IntegrationSettings, Slot
-from igny8.models.catalogue import REQUIRED_PRICES
 from igny8.models.json_keys import json_key_text
+from igny8.pricing import missing_prices
 from igny8.services import audit
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.locking import commit_or_conflict
@@ -226,8 +226,7 @@ def activation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]
     """Model id → the prices it lacks to be activated."""
     blockers = {}
     for model in models:
-        required = REQUIRED_PRICES.get(model.model_type, ())
-        missing = [name for name in required if getattr(model, name) is None]
+        missing = missing_prices(model)
         if missing:
             blockers[model.id] = missing
     return blockers
