@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -16,14 +15,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from igny8.extensions import db
 from igny8.models.base import BigIntId, JsonDocument, TimestampMixin
 from igny8.pricing import PRICE_FIELDS, dropdown_label, missing_prices, price_summary
-
-if TYPE_CHECKING:
-    from igny8.models.settings import GlobalIntegrationSettings
 
 # Adding a provider is one entry here; the database does not restrict the column.
 PROVIDERS = {"openai": "OpenAI", "anthropic": "Anthropic", "runware": "Runware"}
@@ -78,19 +74,6 @@ class AIModelConfig(TimestampMixin, db.Model):
     # Optimistic locking: every UPDATE checks and bumps it (see services/locking.py).
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     __mapper_args__ = {"version_id_col": version}
-
-    global_openai_text_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
-        back_populates="openai_model", foreign_keys="GlobalIntegrationSettings.openai_model_id"
-    )
-    global_dalle_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
-        back_populates="dalle_model", foreign_keys="GlobalIntegrationSettings.dalle_model_id"
-    )
-    global_runware_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
-        back_populates="runware_model", foreign_keys="GlobalIntegrationSettings.runware_model_id"
-    )
-    global_text_model: Mapped[list[GlobalIntegrationSettings]] = relationship(
-        back_populates="text_model", foreign_keys="GlobalIntegrationSettings.text_model_id"
-    )
 
     def __repr__(self) -> str:
         return f"<AIModelConfig {self.id} {self.provider}/{self.model_name}>"

@@ -34,18 +34,12 @@ class GlobalIntegrationSettings(db.Model):
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     __mapper_args__ = {"version_id_col": version}
 
-    openai_model: Mapped[AIModelConfig | None] = relationship(
-        foreign_keys=[openai_model_id], back_populates="global_openai_text_model"
-    )
-    dalle_model: Mapped[AIModelConfig | None] = relationship(
-        foreign_keys=[dalle_model_id], back_populates="global_dalle_model"
-    )
-    runware_model: Mapped[AIModelConfig | None] = relationship(
-        foreign_keys=[runware_model_id], back_populates="global_runware_model"
-    )
-    text_model: Mapped[AIModelConfig | None] = relationship(
-        foreign_keys=[text_model_id], back_populates="global_text_model"
-    )
+    # One way only: nothing asks a model for the settings rows that point at it (usage.py
+    # queries them), so AIModelConfig needs no reverse collections and no import of this module.
+    openai_model: Mapped[AIModelConfig | None] = relationship(foreign_keys=[openai_model_id])
+    dalle_model: Mapped[AIModelConfig | None] = relationship(foreign_keys=[dalle_model_id])
+    runware_model: Mapped[AIModelConfig | None] = relationship(foreign_keys=[runware_model_id])
+    text_model: Mapped[AIModelConfig | None] = relationship(foreign_keys=[text_model_id])
 
     def __repr__(self) -> str:
         return f"<GlobalIntegrationSettings {self.id}>"
