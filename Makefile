@@ -34,8 +34,10 @@ $(CHROMIUM):
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# flake8 (style, complexity, banned request globals) and lint-imports (the layer contracts).
 lint: $(STAMP)
 	$(BIN)/flake8 igny8 tests bench
+	$(BIN)/lint-imports
 
 # HTTP load benchmark (gunicorn + wrk, throwaway PostgreSQL database); BENCH_ARGS="--sqlite --duration 5".
 bench: $(STAMP)
