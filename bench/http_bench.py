@@ -1,6 +1,7 @@
 """HTTP benchmark: admin pages and the JSON API under load, served by gunicorn, measured by wrk.
 
-Run: .venv/bin/python bench/http_bench.py [--sqlite] [--duration 15] [--profile N]
+Run: .venv/bin/python bench/http_bench.py [--sqlite] [--duration 15] [--profile N] [--accounts N]
+     .venv/bin/python bench/http_bench.py --scale [--accounts 1000 300000]  (http_bench_scale.py)
 Creates a throwaway database (PostgreSQL on --pg-admin-url by default, a temp file with --sqlite, or
 an EMPTY --database-url), runs `flask db upgrade`, loads 1,000 models, the global settings and
 10,000 accounts, creates an admin and a read API key with the flask commands, serves the app with
@@ -46,14 +47,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--accounts", type=int, nargs="+", metavar="N",
+                        help="accounts to load (default 10000; with --scale: 1000 300000)")
+    parser.add_argument("--scale", action="store_true",
+                        help="compare the warm cached pages at each --accounts size (PostgreSQL)")
+    parser.add_argument("--rounds", type=int, default=2, help="--scale: rounds alternating sizes")
+    parser.add_argument("--requests", type=int, default=200,
+                        help="--scale: in-process warm requests per page and size")
     parser.add_argument("--only", nargs="+", choices=[t.name for t in TARGETS],
                         help="benchmark only these URLs")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also cProfile N in-process requests per URL (into the results)")
     args = parser.parse_args()
-    if args.accounts < 20:
+    args.accounts = args.accounts or ([1_000, 300_000] if args.scale else [10_000])
+    if min(args.accounts) < 20:
         parser.error("--accounts must be at least 20 (every kind of override needs one)")
+    if args.scale and (args.sqlite or args.database_url or len(args.accounts) < 2):
+        parser.error("--scale needs PostgreSQL databases of its own and two --accounts sizes")
     return args
 
 
@@ -81,7 +91,7 @@ def load_data(app, accounts: int) -> int:
 def prepare(app, args: argparse.Namespace) -> tuple[int, str]:
     """Schema, data, admin user and read API key; the account id and the raw key."""
     flask("db", "upgrade")
-    account_id = load_data(app, args.accounts)
+    account_id = load_data(app, args.accounts[0])
     flask("users", "create", ADMIN_EMAIL, "--role", "admin", "--password-stdin",
           stdin=ADMIN_PASSWORD + "\n")
     printed = flask("api-keys", "create", "http-bench", "--scope", "read").strip().splitlines()
@@ -105,30 +115,30 @@ def count_queries(app, targets, account_id: int, key: str, args, folder: Path) -
     """SQL statements per request for each target, through the test client (second request)."""
     counts: dict[str, int] = {}
     with app.app_context():
-        client = app.test_client()
-        token = CSRF.search(client.get("/auth/login").get_data(as_text=True)).group(1)
-        form = {"csrf_token": token, "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-        if client.post("/auth/login", data=form).status_code != 302:
-            raise RuntimeError("in-process sign-in failed")
-        statements: list[str] = []
+        engine = db.engine
+    client = app.test_client()  # each request pushes its own app context, as under gunicorn
+    token = CSRF.search(client.get("/auth/login").get_data(as_text=True)).group(1)
+    form = {"csrf_token": token, "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    if client.post("/auth/login", data=form).status_code != 302:
+        raise RuntimeError("in-process sign-in failed")
+    statements: list[str] = []
 
-        def record(*event_args) -> None:
-            statements.append(event_args[2])
+    def record(*event_args) -> None:
+        statements.append(event_args[2])
 
-        event.listen(db.engine, "before_cursor_execute", record)
-        for target in targets:
-            path = target.path(account_id)
-            headers = headers_for(target, "", key)
-            status, body = in_process_get(client, path, headers)  # warm-up
-            check(target, status, body, account_id)
-            statements.clear()
-            in_process_get(client, path, headers)
-            counts[target.name] = len(statements)
-            if args.profile:
-                profile(client, target, path, headers, args.profile, folder)
-        event.remove(db.engine, "before_cursor_execute", record)
-        db.session.remove()
-        db.engine.dispose()
+    event.listen(engine, "before_cursor_execute", record)
+    for target in targets:
+        path = target.path(account_id)
+        headers = headers_for(target, "", key)
+        status, body = in_process_get(client, path, headers)  # warm-up
+        check(target, status, body, account_id)
+        statements.clear()
+        in_process_get(client, path, headers)
+        counts[target.name] = len(statements)
+        if args.profile:
+            profile(client, target, path, headers, args.profile, folder)
+    event.remove(engine, "before_cursor_execute", record)
+    engine.dispose()
     return counts
 
 
@@ -204,10 +214,26 @@ def machine(app) -> str:
             "load = 1-minute load average when each wrk run ended")
 
 
+def scale(args: argparse.Namespace) -> None:
+    """The --scale case: warm cached pages at each --accounts size, in one run."""
+    from http_bench_scale import run_scale
+
+    os.environ.update(SECRET_KEY=SECRET_KEY, FLASK_APP="wsgi")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    folder = RESULTS / f"{stamp}-scale"
+    folder.mkdir(parents=True, exist_ok=True)
+    table = run_scale(args, flask, (ADMIN_EMAIL, ADMIN_PASSWORD), REPO, folder)
+    (folder / "summary.md").write_text(table + "\n")
+    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s; gunicorn -w "
+          f"{args.workers} (sync); {os.cpu_count()} CPUs\n\n{table}")
+
+
 def main() -> None:
     """Entry point."""
     args = parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        return scale(args)
     command = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency"
     with database(args) as url:
         table = run(url, args)

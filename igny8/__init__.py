@@ -27,7 +27,7 @@ def create_app(config: object | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension instances to the app."""
-    from igny8 import models  # noqa: F401  (registers the mappers before Alembic reads them)
+    from igny8 import cache_generation, models  # noqa: F401  (tables known before Alembic reads)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from igny8.catalogue.list_cache import LIST_CACHE, RenderedCache
+from igny8.catalogue.list_cache import LIST_CACHE
 from igny8.models import SLOTS
 from igny8.services import account_settings, api_keys
 from igny8.services.catalogue import update_model
@@ -66,7 +66,7 @@ def test_warm_page_is_the_cold_page_from_two_queries(client, auth, db, data, cou
         second = page(client)
     assert TOKEN.sub("", first) == TOKEN.sub("", second)
     assert "of 3 models" in text_of_html(second)
-    assert warm.count == 2 < cold.count, warm.statements  # the user, the data state
+    assert warm.count == 2 < cold.count, warm.statements  # the user, the generation
     # Every form on the warm page carries this request's token, as the header's does.
     assert len(set(TOKEN.findall(second))) == 1 and "\x00" not in second
 
@@ -166,13 +166,3 @@ def test_changing_a_global_slot_shows_on_the_next_get(client, auth, db, data):
     update_global_settings(selections, expected_version=None)
     html = page(client)
     assert used_by(html, data["mini"].id) == "&mdash;" and used_by(html, data["idle"].id) == "1"
-
-
-def test_the_cache_keeps_only_the_newest_entries(app):
-    cache = RenderedCache(size=2)
-    with app.test_request_context():
-        for name in ("a", "b", "a", "c"):
-            built = cache.get_or_build((name,), lambda name=name: f"<p>{name}</p>")
-            assert built == f"<p>{name}</p>"
-        assert len(cache) == 2
-        assert cache.get_or_build(("b",), lambda: "rebuilt") == "rebuilt"  # "b" was the oldest

@@ -18,14 +18,15 @@ from igny8.api.schemas import (
     ModelSchema,
     ModelUpdateSchema,
 )
-from igny8.catalogue.list_cache import RenderedCache, data_state
+from igny8 import caching
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.services import catalogue, usage
 
 TAGS = ["models"]
-# Serialised list pages per data state and query: a warm request runs the key and state queries.
-LIST_PAGES = RenderedCache(scrub=lambda body: body)
+# Serialised list pages per query and data generation: a warm request runs the key lookup and
+# the generation read.
+LIST_PAGES = caching.region("api_models_list", 64)
 
 
 def _like(text: str) -> str:
@@ -76,9 +77,8 @@ class Models(MethodView):
     @bp.response(200, ModelListSchema)
     @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
-        """List models, filtered and paginated; the JSON page is cached per data state."""
-        key = (db.engine.url.render_as_string(hide_password=True), data_state(),
-               tuple(sorted(args.items())))
+        """List models, filtered and paginated; the JSON page is cached per data generation."""
+        key = tuple(sorted(args.items()))
         body = LIST_PAGES.get_or_build(key, lambda: current_app.json.dumps(
             ModelListSchema().dump(models_page(args))))
         return current_app.response_class(body + "\n", mimetype="application/json")

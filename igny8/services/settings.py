@@ -53,23 +53,6 @@ def active_models_by_slot() -> dict[str, list[AIModelConfig]]:
     return {name: [m for m in models if slot.accepts(m)] for name, slot in SLOTS.items()}
 
 
-@cache
-def _fingerprint_query() -> Select:
-    """Built once: the statement is the same for every request."""
-    return select(
-        func.count(),
-        func.max(AIModelConfig.id),
-        func.max(AIModelConfig.updated_at),
-        func.coalesce(func.sum(AIModelConfig.version), 0),
-    )
-
-
-def catalogue_fingerprint() -> tuple:
-    """One query whose answer changes with every insert, delete or update of a model: count,
-    highest id, latest updated_at and the sum of versions (every ORM update bumps both)."""
-    return tuple(db.session.execute(_fingerprint_query()).one())
-
-
 def models_by_id(ids: Iterable[Any]) -> dict[int, AIModelConfig]:
     """The models with these ids in one query (none when no id is a model id)."""
     wanted = sorted({value for value in ids if is_model_id(value)})

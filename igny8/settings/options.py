@@ -1,20 +1,17 @@
-"""Model dropdowns rendered cheaply: each slot's options built once per catalogue state."""
+"""Model dropdowns rendered cheaply: each slot's options built once per data generation
+(igny8.caching regions), and the global form's follower counts cached the same way."""
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from threading import Lock
 from typing import Any
 
 from markupsafe import Markup, escape
 from wtforms.widgets import Select, html_params
 
-from igny8.extensions import db
+from igny8 import caching
 from igny8.models import SLOTS, AIModelConfig
-from igny8.services.settings import active_models_by_slot, catalogue_fingerprint
-
-CACHE_ENTRIES = 8  # catalogue states kept per process; each holds every slot's options (~200 KB)
+from igny8.services.settings import SlotUsage, active_models_by_slot, slot_usage
 
 
 def option_html(value: Any, label: str, selected: bool = False) -> str:
@@ -52,33 +49,14 @@ def render_slots(models_by_slot: Mapping[str, list[AIModelConfig]]) -> dict[str,
     return rendered
 
 
-class OptionsCache:
-    """A small thread-safe LRU of rendered options keyed by database and catalogue state."""
-
-    def __init__(self, size: int = CACHE_ENTRIES) -> None:
-        self.size = size
-        self._entries: OrderedDict[tuple, dict[str, RenderedSlot]] = OrderedDict()
-        self._lock = Lock()
-
-    def get_or_build(self, key: tuple, build: Callable[[], dict[str, RenderedSlot]]):
-        """The entry for `key`, built (outside the lock) and stored when missing."""
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        entry = build()
-        with self._lock:
-            self._entries[key] = entry
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return entry
-
-    def __len__(self) -> int:
-        """How many catalogue states are held."""
-        return len(self._entries)
+OPTIONS_CACHE = caching.region("slot_options", 8)  # every slot's options (~200 KB) per entry
+USAGE_CACHE = caching.region("slot_usage", 8)
 
 
-OPTIONS_CACHE = OptionsCache()
+def cached_slot_usage() -> dict[str, SlotUsage]:
+    """The follower and override counts per slot for the data as it is now (never stale: every
+    account and override write bumps the generation)."""
+    return USAGE_CACHE.get_or_build("slot_usage", slot_usage)
 
 
 class ChoiceModels:
@@ -94,10 +72,16 @@ class ChoiceModels:
         return self._by_slot
 
     def rendered(self) -> dict[str, RenderedSlot]:
-        """Every slot's rendered options for the catalogue as it is now (one fingerprint query;
-        the models are loaded only when this state was not rendered before)."""
-        key = (db.engine.url.render_as_string(hide_password=True), catalogue_fingerprint())
-        return OPTIONS_CACHE.get_or_build(key, lambda: render_slots(self.by_slot()))
+        """Every slot's rendered options for the data as it is now; on a miss the models are
+        loaded afresh, after the generation was read (ones loaded before may be older)."""
+        return OPTIONS_CACHE.get_or_build("slot_options", self._render_fresh)
+
+    def _render_fresh(self) -> dict[str, RenderedSlot]:
+        """Load the choices now and render them."""
+        models = active_models_by_slot()
+        if self._by_slot is None:
+            self._by_slot = models
+        return render_slots(models)
 
 
 @dataclass

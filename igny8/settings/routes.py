@@ -12,10 +12,10 @@ from igny8.services.settings import (
     global_models,
     load_global_settings,
     slot_problem,
-    slot_usage,
     update_global_settings,
 )
 from igny8.settings.forms import GlobalSettingsForm, SlotForm
+from igny8.settings.options import cached_slot_usage
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
@@ -86,7 +86,7 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
         slots=SLOTS,
         current=current,
         warnings=current_warnings(current),
-        usage=slot_usage(),
+        usage=cached_slot_usage(),
         can_edit=current_user.is_admin,
         history_url=history_url("global_settings", 1),
     )
