@@ -1,7 +1,5 @@
 import logging
-import sys
 from logging.config import fileConfig
-from pathlib import Path
 
 from flask import current_app
 
@@ -15,10 +13,6 @@ config = context.config
 # application (or a test run) created before the migrations ran.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-# Revisions import their shared helpers (legacy_models.py) from this directory.
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent)
-if MIGRATIONS_DIR not in sys.path:
-    sys.path.insert(0, MIGRATIONS_DIR)
 logger = logging.getLogger('alembic.env')
 
 

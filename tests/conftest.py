@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import event
 from igny8 import create_app
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, create_catalogue
 
 PG_ADMIN_URL = os.environ.get(
     "IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -184,3 +185,39 @@ class QueryCounter:
 def count_queries(db):
     """`with count_queries() as counter:` counts statements on the test database."""
     return lambda: QueryCounter(db.engine)
+
+
+@pytest.fixture
+def catalogue_session(db):
+    """`with catalogue_session():` writes to the test database, then commits."""
+    @contextmanager
+    def scope():
+        yield _db.session
+        _db.session.commit()
+
+    return scope
+
+
+@pytest.fixture
+def make_catalogue(catalogue_session):
+    """`make_catalogue(name="settings", **changes)`: a CATALOGUES entry (factories), committed."""
+    def make(name: str = "settings", **changes):
+        with catalogue_session():
+            return create_catalogue(name, **changes)
+
+    return make
+
+
+@pytest.fixture
+def catalogue_name() -> str:
+    """The catalogue a test gets when its module names none (tests/api: "api")."""
+    return "settings"
+
+
+@pytest.fixture
+def catalogue(request, make_catalogue, catalogue_name):
+    """The catalogue the module's `pytest.mark.catalogue(name, **changes)` names, committed."""
+    marker = request.node.get_closest_marker("catalogue")
+    if marker is None:
+        return make_catalogue(catalogue_name)
+    return make_catalogue(*marker.args, **marker.kwargs)

@@ -9,10 +9,7 @@ from sqlalchemy import event, func, select
 from igny8.models import Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models.audit import AuditEntry
 from igny8.services.usage import Usage
-from tests.factories import (
-    AccountFactory, GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory,
-    TextModelFactory,
-)
+from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory
 
 BASE = "/admin/ai-models"
 
@@ -34,22 +31,7 @@ def model_count(db) -> int:
     return db.session.scalar(select(func.count()).select_from(AIModelConfig))
 
 
-@pytest.fixture
-def catalogue(db):
-    """A small catalogue: one model the global settings use, one accounts override to, one idle."""
-    mini = TextModelFactory(display_name="GPT-4o Mini", model_name="gpt-4o-mini",
-                            cached_input_price_per_1m=Decimal("0.075"), aliases=["4o-mini"])
-    claude = TextModelFactory(provider="anthropic", display_name="Claude 3 Haiku",
-                              model_name="claude-3-haiku", input_price_per_1m=Decimal("0.25"),
-                              output_price_per_1m=Decimal("1.25"))
-    flux = ImageModelFactory(provider="runware", display_name="Runware FLUX", model_name="flux",
-                             is_active=False, price_per_image=Decimal("0.0035"))
-    GlobalSettingsFactory(openai_model_id=mini.id)
-    IntegrationSettingsFactory(account=AccountFactory(name="Acme Ltd"),
-                               config={"text_model_id": claude.id})
-    db.session.commit()
-    return mini, claude, flux
-
+pytestmark = pytest.mark.catalogue("listing")
 
 # --- roles -----------------------------------------------------------------------------------
 

@@ -20,25 +20,12 @@ from igny8.services.resolution import (
 from tests.factories import (
     AccountFactory,
     GlobalSettingsFactory,
-    ImageModelFactory,
     IntegrationSettingsFactory,
     TextModelFactory,
 )
 
 
-@pytest.fixture
-def catalogue(db):
-    """The models of the seed: the configured defaults plus a few others."""
-    models = {
-        "mini": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
-        "gpt4o": TextModelFactory(model_name="gpt-4o", display_name="GPT-4o"),
-        "old": TextModelFactory(model_name="gpt-3.5-turbo", is_active=False),
-        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-5-sonnet"),
-        "dalle": ImageModelFactory(model_name="dall-e-3"),
-        "flux": ImageModelFactory(provider="runware", model_name="runware-flux-1.1-pro"),
-    }
-    db.session.commit()
-    return models
+pytestmark = pytest.mark.catalogue("resolution")
 
 
 def account_with(config, db):

@@ -1,6 +1,5 @@
 """Account integration settings screens: list, per-account overrides, bulk set/clear."""
 import re
-from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -9,8 +8,6 @@ from sqlalchemy import select
 from igny8.models import AuditEntry, IntegrationSettings
 from tests.factories import (
     AccountFactory,
-    GlobalSettingsFactory,
-    ImageModelFactory,
     IntegrationSettingsFactory,
     TextModelFactory,
 )
@@ -20,26 +17,8 @@ ACCOUNTS_URL = "/admin/settings/accounts"
 BULK_URL = "/admin/settings/accounts/bulk"
 
 
-@pytest.fixture
-def catalogue(db):
-    """Active OpenAI/Anthropic text and image models, one inactive, and the global settings."""
-    models = {
-        "gpt": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
-        "gpt4": TextModelFactory(model_name="gpt-4o", display_name="GPT-4o",
-                                 input_price_per_1m=Decimal("2.5"),
-                                 output_price_per_1m=Decimal("10")),
-        "old_gpt": TextModelFactory(model_name="gpt-3.5-turbo", display_name="GPT-3.5 Turbo",
-                                    is_active=False),
-        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-haiku",
-                                   display_name="Claude 3 Haiku"),
-        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
-        "flux": ImageModelFactory(provider="runware", model_name="runware-flux-1.1-pro",
-                                  display_name="Runware FLUX 1.1 Pro"),
-    }
-    GlobalSettingsFactory(openai_model_id=models["gpt"].id, dalle_model_id=models["dalle"].id,
-                          runware_model_id=models["flux"].id)
-    db.session.commit()
-    return models
+pytestmark = pytest.mark.catalogue("settings", global_settings={
+    "openai_model_id": "gpt", "dalle_model_id": "dalle", "runware_model_id": "flux"})
 
 
 def slot_row(page: str, slot: str) -> dict[str, str]:

@@ -9,7 +9,6 @@ from igny8.services.usage import delete_model, deactivate_models
 from igny8.settings.forms import AccountSettingsForm, GlobalSettingsForm
 from tests.factories import (
     GlobalSettingsFactory,
-    ImageModelFactory,
     IntegrationSettingsFactory,
     TextModelFactory,
 )
@@ -17,22 +16,6 @@ from tests.test_settings_views import GLOBAL_URL, options, selected, text
 
 GPT4 = "GPT-4o (gpt-4o) - $2.50/$10.00 per 1M tokens"
 MINI = "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
-
-
-@pytest.fixture
-def catalogue(db):
-    """Two active OpenAI text models, an inactive one and an image model."""
-    models = {
-        "gpt": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
-        "gpt4": TextModelFactory(model_name="gpt-4o", display_name="GPT-4o",
-                                 input_price_per_1m=Decimal("2.5"),
-                                 output_price_per_1m=Decimal("10")),
-        "old_gpt": TextModelFactory(model_name="gpt-3.5-turbo", display_name="GPT-3.5 Turbo",
-                                    is_active=False),
-        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
-    }
-    db.session.commit()
-    return models
 
 
 def get_global(client) -> str:

@@ -1,5 +1,4 @@
 """Settings services: slot choices, usage counts, audited global/account updates, bulk overrides."""
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -21,28 +20,6 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-
-
-@pytest.fixture
-def catalogue(db):
-    """One model of each kind the slot rules tell apart, plus inactive ones."""
-    models = {
-        "gpt": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
-        "gpt4": TextModelFactory(model_name="gpt-4o", display_name="GPT-4o",
-                                 input_price_per_1m=Decimal("2.50"),
-                                 output_price_per_1m=Decimal("10")),
-        "old_gpt": TextModelFactory(model_name="gpt-3.5-turbo", display_name="GPT-3.5 Turbo",
-                                    is_active=False),
-        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-haiku",
-                                   display_name="Claude 3 Haiku"),
-        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
-        "flux": ImageModelFactory(provider="runware", model_name="runware-flux-1.1-pro",
-                                  display_name="Runware FLUX 1.1 Pro"),
-        "old_flux": ImageModelFactory(provider="runware", model_name="runware-old",
-                                      display_name="Runware Old", is_active=False),
-    }
-    db.session.commit()
-    return models
 
 
 def audit_entries(db, object_type):

@@ -1,6 +1,5 @@
 """Global and account integration settings screens as admins and support staff see them."""
 import re
-from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -16,29 +15,6 @@ from tests.factories import (
 )
 
 GLOBAL_URL = "/admin/settings/global"
-
-
-@pytest.fixture
-def catalogue(db):
-    """Models the slot rules tell apart: OpenAI, Anthropic, inactive, image models."""
-    models = {
-        "gpt": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
-        "gpt4": TextModelFactory(model_name="gpt-4o", display_name="GPT-4o",
-                                 input_price_per_1m=Decimal("2.5"),
-                                 output_price_per_1m=Decimal("10")),
-        "old_gpt": TextModelFactory(model_name="gpt-3.5-turbo", display_name="GPT-3.5 Turbo",
-                                    is_active=False),
-        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-haiku",
-                                   display_name="Claude 3 Haiku",
-                                   input_price_per_1m=Decimal("0.25"),
-                                   output_price_per_1m=Decimal("1.25")),
-        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
-        "flux": ImageModelFactory(provider="runware", model_name="runware-flux-1.1-pro",
-                                  display_name="Runware FLUX 1.1 Pro",
-                                  price_per_image=Decimal("0.04")),
-    }
-    db.session.commit()
-    return models
 
 
 def options(page: str, select_name: str) -> list[str]:

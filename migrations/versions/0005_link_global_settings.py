@@ -6,11 +6,11 @@ Create Date: 2025-12-23
 
 The five steps of the design note: add `*_new` FK columns, rename the strings to `*_old`,
 map the strings to catalogue ids, drop `*_old`, rename `*_new` to `*_model_id`.
-Names nothing matches get an inactive catalogue row (see legacy_models.py).
+Names nothing matches get an inactive catalogue row (see igny8/legacy_models.py).
 """
 import sqlalchemy as sa
 from alembic import op
-from legacy_models import (
+from igny8.legacy_models import (
     LEGACY_SLOTS, BigIntId, model_names_by_id, require_online, resolve_names,
 )
 

@@ -6,13 +6,14 @@ Create Date: 2025-12-23
 
 `config["openai_model"] = "gpt-4o"` becomes `config["openai_model_id"] = <id>` (same for
 dalle_model and runware_model); every other key stays as it is. Distinct names are matched
-once (legacy_models.py, shared with 0005); unknown names get one inactive catalogue row each.
+once (igny8/legacy_models.py, shared with 0005); unknown names get one inactive catalogue row
+each.
 PostgreSQL converts set-based (jsonb operators, UPDATE ... FROM a temp mapping table) in
 id-range batches; SQLite converts in Python batches.
 """
 import sqlalchemy as sa
 from alembic import op
-from legacy_models import (
+from igny8.legacy_models import (
     LEGACY_SLOTS, BigIntId, JsonDocument, model_names_by_id, require_online, resolve_names,
 )
 

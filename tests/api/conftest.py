@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from igny8.extensions import db
 from igny8.models import AIModelConfig, AuditEntry
 from igny8.services import api_keys
-from tests.factories import ImageModelFactory, TextModelFactory
 
 _documents: dict[int, tuple[dict, OpenAPI]] = {}
 
@@ -150,16 +149,6 @@ def audit_rows(db, object_type="ai_model"):
 
 
 @pytest.fixture
-def catalogue(db):
-    """Three text models and an image model; one inactive, one with an alias."""
-    rows = {
-        "mini": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini",
-                                 aliases=["gpt-4o-mini-2024-07-18"]),
-        "turbo": TextModelFactory(model_name="gpt-4-turbo", display_name="GPT-4 Turbo",
-                                  is_active=False),
-        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-5-sonnet",
-                                   display_name="Claude 3.5 Sonnet"),
-        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
-    }
-    commit()
-    return rows
+def catalogue_name() -> str:
+    """The API tests' catalogue: tests.factories.CATALOGUES["api"]."""
+    return "api"

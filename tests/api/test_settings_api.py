@@ -16,21 +16,9 @@ SLOTS = ("openai_model", "dalle_model", "runware_model", "text_model")
 
 
 @pytest.fixture
-def models(db):
+def models(make_catalogue):
     """One model of every kind the slots need, plus an inactive and an Anthropic one."""
-    rows = {
-        "mini": TextModelFactory(model_name="gpt-4o-mini", display_name="GPT-4o Mini"),
-        "gpt4": TextModelFactory(model_name="gpt-4-turbo", display_name="GPT-4 Turbo"),
-        "old": TextModelFactory(model_name="gpt-3.5-turbo", display_name="GPT-3.5",
-                                is_active=False),
-        "claude": TextModelFactory(provider="anthropic", model_name="claude-3-5-sonnet",
-                                   display_name="Claude 3.5 Sonnet"),
-        "dalle": ImageModelFactory(model_name="dall-e-3", display_name="DALL-E 3"),
-        "flux": ImageModelFactory(provider="runware", model_name="runware-flux-1.1-pro",
-                                  display_name="Runware FLUX 1.1 Pro"),
-    }
-    commit()
-    return rows
+    return make_catalogue("api_settings")
 
 
 def history(db, object_type):

@@ -130,3 +130,15 @@ def screenshot() -> Callable:
         return path
 
     return save
+
+
+@pytest.fixture
+def catalogue_session(live_db) -> Callable:
+    """The `catalogue` fixture writes to the live server's database."""
+    return live_db
+
+
+@pytest.fixture
+def catalogue_name() -> str:
+    """Browser tests start from the shipped catalogue (tests.factories.CATALOGUES["shipped"])."""
+    return "shipped"

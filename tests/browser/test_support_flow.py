@@ -7,21 +7,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from igny8.models import AIModelConfig
-from igny8.services.seed import seed_catalogue
-from tests.factories import AccountFactory, IntegrationSettingsFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def catalogue(live_app, live_db) -> dict[str, int]:
-    """The shipped catalogue, an account overriding to Claude 3 Haiku; model ids by model name."""
-    with live_db() as session:
-        seed_catalogue(live_app.config["IGNY8_DEFAULT_MODELS"])
-        ids = dict(session.execute(select(AIModelConfig.model_name, AIModelConfig.id)).all())
-        IntegrationSettingsFactory(account=AccountFactory(name="Northwind Media"),
-                                   config={"text_model_id": ids["claude-3-haiku-20240307"]})
-    return ids
 
 
 def model_row(page, display_name: str):

@@ -1,4 +1,4 @@
-"""Legacy model names → AIModelConfig ids, shared by revisions 0005 and 0006.
+"""Legacy model names → AIModelConfig ids, shared by migration revisions 0005 and 0006.
 
 SQLAlchemy Core only: a revision must keep working when the models in igny8.models change.
 A name is matched within its slot (provider and type): exact `model_name`, then `aliases`,
