@@ -9,9 +9,10 @@ from igny8 import caching
 from igny8.cache_generation import generation_table
 from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings
 from igny8.services import account_settings, api_keys
-from igny8.services.catalogue import create_model, update_model
-from igny8.services.settings import update_global_settings
-from igny8.services.usage import activate_models, deactivate_models, delete_model
+from igny8.services.catalogue import (
+    activate_models, create_model, deactivate_models, delete_model, update_model,
+)
+from igny8.services.global_settings import update_global_settings
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory,
 )
@@ -48,12 +49,12 @@ SERVICE_WRITES = {
     "activate model": lambda d: (deactivate_models([d["idle"]]), activate_models([d["idle"]])),
     "delete model": lambda d: delete_model(d["idle"]),
     "global settings": lambda d: update_global_settings(
-        {name: None for name in SLOTS} | {"openai_model": d["idle"]}, expected_version=None),
+        {name: None for name in SLOTS} | {"openai_model": d["idle"].id}, expected_version=None),
     "set override": lambda d: account_settings.set_account_override(
-        d["bare"], "text_model", d["idle"].id),
-    "clear override": lambda d: account_settings.clear_account_override(d["acme"], "text_model"),
+        d["bare"].id, "text_model", d["idle"].id),
+    "clear override": lambda d: account_settings.clear_account_override(d["acme"].id, "text_model"),
     "bulk override": lambda d: account_settings.bulk_set_override(
-        account_settings.load_accounts([d["acme"].id, d["bare"].id]), "text_model", d["idle"]),
+        [d["acme"].id, d["bare"].id], "text_model", d["idle"].id),
 }
 
 

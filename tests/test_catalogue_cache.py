@@ -8,7 +8,7 @@ from igny8.catalogue.list_cache import LIST_CACHE
 from igny8.models import SLOTS
 from igny8.services import account_settings, api_keys
 from igny8.services.catalogue import update_model
-from igny8.services.settings import update_global_settings
+from igny8.services.global_settings import update_global_settings
 from tests.api.conftest import ApiClient
 from tests.conftest import AuthActions
 from tests.factories import (
@@ -119,12 +119,11 @@ def test_added_and_deleted_models_show_on_the_next_get(client, auth, db, data):
 
 
 def _set_by_service(data):
-    account_settings.set_account_override(data["acme"], "text_model", data["idle"].id)
+    account_settings.set_account_override(data["acme"].id, "text_model", data["idle"].id)
 
 
 def _bulk_by_service(data):
-    accounts = account_settings.load_accounts([data["acme"].id])
-    account_settings.bulk_set_override(accounts, "text_model", data["idle"])
+    account_settings.bulk_set_override([data["acme"].id], "text_model", data["idle"].id)
 
 
 def _set_by_api(data):
@@ -147,7 +146,7 @@ def test_setting_an_account_override_shows_on_the_next_get(app, client, auth, da
 def test_clearing_an_account_override_shows_on_the_next_get(app, client, auth, db, data):
     auth.login("admin")
     assert used_by(page(client), data["haiku"].id) == "1"
-    account_settings.clear_account_override(data["acme"], "text_model")
+    account_settings.clear_account_override(data["acme"].id, "text_model")
     assert used_by(page(client), data["haiku"].id) == "&mdash;"
     _, raw = api_keys.create_key("integration", "write", actor="cli")
     url = f'/api/v1/accounts/{data["acme"].id}/integration-settings'
@@ -162,7 +161,7 @@ def test_changing_a_global_slot_shows_on_the_next_get(client, auth, db, data):
     auth.login("admin")
     html = page(client)
     assert used_by(html, data["mini"].id) == "1" and used_by(html, data["idle"].id) == "&mdash;"
-    selections = {name: None for name in SLOTS} | {"openai_model": data["idle"]}
+    selections = {name: None for name in SLOTS} | {"openai_model": data["idle"].id}
     update_global_settings(selections, expected_version=None)
     html = page(client)
     assert used_by(html, data["mini"].id) == "&mdash;" and used_by(html, data["idle"].id) == "1"

@@ -13,9 +13,9 @@ from igny8.services.catalogue import (
     create_model,
     find_by_name,
     list_models,
-    model_errors,
     update_model,
 )
+from igny8.services.catalogue_rules import model_errors
 from tests.factories import ImageModelFactory, TextModelFactory
 
 TEXT = {

@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from igny8.errors import ConflictError
 from igny8.models import AIModelConfig, AuditEntry
 from igny8.services import audit
-from igny8.services.locking import check_version, commit_or_conflict
+from igny8.services.locking import check_version
+from igny8.services.unit_of_work import commit
 from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory
 
 
@@ -42,16 +43,20 @@ def test_record_adds_without_committing(db):
     assert db.session.scalars(select(AuditEntry)).all() == []
 
 
-def test_record_actor_from_the_signed_in_user_or_a_label(app, db, auth, client):
+def test_record_credits_the_actor_passed_never_the_request(app, db, auth, client):
     user = auth.login(role="admin")
     with app.test_request_context("/admin/"):
         from flask_login import login_user
 
         login_user(user)
-        entry = audit.record("create", "ai_model", "1", "GPT")
+        entry = audit.record("create", "ai_model", "1", "GPT", actor=audit.Actor.for_user(user))
+        unnamed = audit.record("create", "ai_model", "2", "GPT")
     assert (entry.actor_id, entry.actor_label) == (user.id, user.email)
+    assert (unnamed.actor_id, unnamed.actor_label) == (None, "system")
     labelled = audit.record("update", "api_key", "3", "ci", actor="api-key:ci")
     assert (labelled.actor_id, labelled.actor_label) == (None, "api-key:ci")
+    as_user = audit.record("update", "api_key", "3", "ci", actor=user)
+    assert (as_user.actor_id, as_user.actor_label) == (user.id, user.email)
     db.session.commit()
     assert db.session.get(AuditEntry, entry.id).actor.email == user.email
 
@@ -90,5 +95,5 @@ def test_concurrent_write_becomes_a_conflict_and_is_rolled_back(db):
         other_worker.execute(update(AIModelConfig).where(AIModelConfig.id == model_id)
                              .values(version=AIModelConfig.version + 1, notes="theirs"))
     with pytest.raises(ConflictError, match="Model X was changed by someone else"):
-        commit_or_conflict("Model X")
+        commit(audit.SYSTEM, "Model X")
     assert db.session.scalar(select(AIModelConfig.notes)) == "theirs"

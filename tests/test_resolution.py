@@ -220,14 +220,14 @@ def stored_config(db, account_id):
 def test_set_override_creates_settings(db, catalogue):
     account = AccountFactory()
     db.session.commit()
-    set_account_override(account, "dalle_model", catalogue["dalle"].id)
+    set_account_override(account.id, "dalle_model", catalogue["dalle"].id)
     assert stored_config(db, account.id) == {"dalle_model_id": catalogue["dalle"].id}
     assert resolve(account, "dalle_model").source == "account"
 
 
 def test_set_override_keeps_other_keys(db, catalogue):
     account = account_with({"api_key": "k", "openai_model_id": catalogue["mini"].id}, db)
-    set_account_override(account, "openai_model", catalogue["gpt4o"].id)
+    set_account_override(account.id, "openai_model", catalogue["gpt4o"].id)
     assert stored_config(db, account.id) == {
         "api_key": "k",
         "openai_model_id": catalogue["gpt4o"].id,
@@ -251,7 +251,7 @@ def test_set_override_rejects_bad_ids_and_writes_nothing(db, catalogue, pick, me
     db.session.commit()
     for account in (kept, bare):
         with pytest.raises(ValidationFailed) as caught:
-            set_account_override(account, "openai_model", pick(catalogue))
+            set_account_override(account.id, "openai_model", pick(catalogue))
         assert caught.value.fields == {"openai_model_id": message}
         assert caught.value.message == f"Cannot set OpenAI text model: {message}"
     db.session.rollback()
@@ -262,11 +262,11 @@ def test_set_override_rejects_bad_ids_and_writes_nothing(db, catalogue, pick, me
 def test_clear_override_keeps_other_keys(db, catalogue):
     config = {"api_key": "k", "openai_model_id": catalogue["gpt4o"].id, "text_model_id": 3}
     account = account_with(config, db)
-    assert clear_account_override(account, "openai_model") is True
+    assert clear_account_override(account.id, "openai_model") is True
     assert stored_config(db, account.id) == {"api_key": "k", "text_model_id": 3}
     assert resolve(account, "openai_model").source == "default"
-    assert clear_account_override(account, "openai_model") is False
-    assert clear_account_override(AccountFactory(), "openai_model") is False
+    assert clear_account_override(account.id, "openai_model") is False
+    assert clear_account_override(AccountFactory().id, "openai_model") is False
 
 
 def mixed_population(db, catalogue, size):
@@ -327,8 +327,8 @@ def test_resolve_many_of_no_accounts_is_empty(db, count_queries):
 
 def test_override_changes_are_recorded_in_the_history(db, catalogue):
     account = account_with({"api_key": "k"}, db)
-    set_account_override(account, "openai_model", catalogue["gpt4o"].id)
-    clear_account_override(account, "openai_model")
+    set_account_override(account.id, "openai_model", catalogue["gpt4o"].id)
+    clear_account_override(account.id, "openai_model")
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.object_type, e.object_id, list(e.changes)) for e in entries] == [
         ("account_settings", str(account.id), ["openai_model"]),

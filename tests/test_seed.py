@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from igny8.models import GLOBAL_SETTINGS_ID, AIModelConfig, GlobalIntegrationSettings
 from igny8.pricing import PRICE_FIELDS, REQUIRED_PRICES
-from igny8.services.catalogue import model_errors, update_model
+from igny8.services.catalogue import update_model
+from igny8.services.catalogue_rules import model_errors
 from igny8.services.seed import DATA_FILE, load_entries, seed_catalogue
 from tests.factories import GlobalSettingsFactory, TextModelFactory
 

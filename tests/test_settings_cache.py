@@ -4,8 +4,7 @@ from decimal import Decimal
 import pytest
 
 from igny8.models import AIModelConfig
-from igny8.services.catalogue import create_model, update_model
-from igny8.services.usage import delete_model, deactivate_models
+from igny8.services.catalogue import create_model, deactivate_models, delete_model, update_model
 from igny8.settings.forms import AccountSettingsForm, GlobalSettingsForm
 from tests.factories import (
     GlobalSettingsFactory,

@@ -12,7 +12,7 @@ from igny8.models import (
     IntegrationSettings,
 )
 from igny8.services import account_settings as accounts
-from igny8.services import settings as service
+from igny8.services import global_settings as service
 from tests.factories import (
     AccountFactory,
     GlobalSettingsFactory,
@@ -58,8 +58,8 @@ def test_choices_load_in_one_query(db, count_queries, extra):
 
 def test_first_save_creates_the_row_and_audits_labels(db, catalogue):
     changes = service.update_global_settings(
-        {"openai_model": catalogue["gpt"], "dalle_model": catalogue["dalle"],
-         "runware_model": None, "text_model": catalogue["claude"]}, None)
+        {"openai_model": catalogue["gpt"].id, "dalle_model": catalogue["dalle"].id,
+         "runware_model": None, "text_model": catalogue["claude"].id}, None)
     row = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
     assert (row.openai_model_id, row.dalle_model_id, row.runware_model_id, row.text_model_id) == (
         catalogue["gpt"].id, catalogue["dalle"].id, None, catalogue["claude"].id)
@@ -75,7 +75,7 @@ def test_first_save_creates_the_row_and_audits_labels(db, catalogue):
 def test_update_records_before_and_after(db, catalogue):
     row = GlobalSettingsFactory(openai_model_id=catalogue["gpt"].id)
     db.session.commit()
-    service.update_global_settings({"openai_model": catalogue["gpt4"]}, row.version)
+    service.update_global_settings({"openai_model": catalogue["gpt4"].id}, row.version)
     [entry] = audit_entries(db, "global_settings")
     assert entry.action == "update"
     assert entry.changes == {
@@ -89,7 +89,8 @@ def test_one_bad_slot_saves_nothing(db, catalogue, bad):
     db.session.commit()
     with pytest.raises(ValidationFailed) as caught:
         service.update_global_settings(
-            {"openai_model": catalogue[bad], "dalle_model": catalogue["dalle"]}, row.version)
+            {"openai_model": catalogue[bad].id, "dalle_model": catalogue["dalle"].id},
+            row.version)
     assert set(caught.value.fields) == {"openai_model"}
     assert "OpenAI text model: not a valid choice" in caught.value.message
     db.session.rollback()
@@ -102,7 +103,8 @@ def test_unchanged_inactive_value_may_stay(db, catalogue):
     row = GlobalSettingsFactory(openai_model_id=catalogue["old_gpt"].id)
     db.session.commit()
     changes = service.update_global_settings(
-        {"openai_model": catalogue["old_gpt"], "dalle_model": catalogue["dalle"]}, row.version)
+        {"openai_model": catalogue["old_gpt"].id, "dalle_model": catalogue["dalle"].id},
+        row.version)
     assert list(changes) == ["dalle_model"]
     assert db.session.get(GlobalIntegrationSettings, 1).openai_model_id == catalogue["old_gpt"].id
     assert service.slot_problem("openai_model", catalogue["old_gpt"]) == "gpt-3.5-turbo is inactive"
@@ -112,9 +114,9 @@ def test_stale_version_is_a_conflict(db, catalogue):
     row = GlobalSettingsFactory(openai_model_id=catalogue["gpt"].id)
     db.session.commit()
     stale = row.version
-    service.update_global_settings({"openai_model": catalogue["gpt4"]}, stale)
+    service.update_global_settings({"openai_model": catalogue["gpt4"].id}, stale)
     with pytest.raises(ConflictError, match="changed by someone else"):
-        service.update_global_settings({"openai_model": catalogue["gpt"]}, stale)
+        service.update_global_settings({"openai_model": catalogue["gpt"].id}, stale)
     assert db.session.get(GlobalIntegrationSettings, 1).openai_model_id == catalogue["gpt4"].id
     assert len(audit_entries(db, "global_settings")) == 1
 
@@ -139,20 +141,21 @@ def test_account_override_set_and_clear_keeps_other_keys(db, catalogue):
     db.session.commit()
     account = settings.account
     changes = accounts.update_account_settings(
-        account, {"openai_model": catalogue["gpt4"], "dalle_model": None}, settings.version)
+        account.id, {"openai_model": catalogue["gpt4"].id, "dalle_model": None},
+        settings.version)
     assert settings.config == {"api_key": "secret", "openai_model_id": catalogue["gpt4"].id}
     assert changes == {"openai_model": ["global default", "GPT-4o (gpt-4o)"],
                        "dalle_model": ["4242 (no such model)", "global default"]}
     [entry] = audit_entries(db, "account_settings")
     assert (entry.object_id, entry.object_repr) == (str(account.id), account.name)
-    accounts.update_account_settings(account, {"openai_model": None}, settings.version)
+    accounts.update_account_settings(account.id, {"openai_model": None}, settings.version)
     assert db.session.get(IntegrationSettings, settings.id).config == {"api_key": "secret"}
 
 
 def test_account_without_settings_gets_a_row(db, catalogue):
     account = AccountFactory()
     db.session.commit()
-    accounts.update_account_settings(account, {"runware_model": catalogue["flux"]}, None)
+    accounts.update_account_settings(account.id, {"runware_model": catalogue["flux"].id}, None)
     assert account.integration_settings.config == {"runware_model_id": catalogue["flux"].id}
 
 
@@ -161,13 +164,14 @@ def test_account_update_refuses_bad_model_and_stale_version(db, catalogue):
     db.session.commit()
     with pytest.raises(ValidationFailed):
         accounts.update_account_settings(
-            settings.account, {"text_model": catalogue["gpt"], "dalle_model": catalogue["flux"]},
+            settings.account.id,
+            {"text_model": catalogue["gpt"].id, "dalle_model": catalogue["flux"].id},
             settings.version)
     db.session.rollback()
     assert db.session.get(IntegrationSettings, settings.id).config == {"api_key": "x"}
     with pytest.raises(ConflictError):
         accounts.update_account_settings(
-            settings.account, {"text_model": catalogue["gpt"]}, settings.version + 1)
+            settings.account.id, {"text_model": catalogue["gpt"].id}, settings.version + 1)
 
 
 def test_account_slots_show_effective_model_and_source(db, catalogue):
@@ -192,15 +196,15 @@ def test_bulk_override_sets_and_clears_in_one_commit(db, catalogue):
     second = AccountFactory()
     third = IntegrationSettingsFactory(config={"dalle_model_id": catalogue["dalle"].id}).account
     db.session.commit()
-    selected = accounts.load_accounts([first.id, second.id, third.id])
-    assert accounts.bulk_set_override(selected, "dalle_model", catalogue["dalle"]) == 2
+    ids = [first.id, second.id, third.id]
+    assert accounts.bulk_set_override(ids, "dalle_model", catalogue["dalle"].id) == 2
     dalle_id = catalogue["dalle"].id
     assert first.integration_settings.config == {"api_key": "a", "dalle_model_id": dalle_id}
     assert second.integration_settings.config == {"dalle_model_id": catalogue["dalle"].id}
     assert len(audit_entries(db, "account_settings")) == 2
-    assert accounts.bulk_set_override(selected, "dalle_model", None) == 3
+    assert accounts.bulk_set_override(ids, "dalle_model", None) == 3
     assert first.integration_settings.config == {"api_key": "a"}
     with pytest.raises(ValidationFailed, match="Unknown accounts: 999"):
         accounts.load_accounts([first.id, 999])
     with pytest.raises(ValidationFailed, match="not a valid choice"):
-        accounts.bulk_set_override(selected, "dalle_model", catalogue["flux"])
+        accounts.bulk_set_override(ids, "dalle_model", catalogue["flux"].id)

@@ -8,6 +8,7 @@ from igny8.errors import ConflictError, ModelInUse, ValidationFailed
 from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.services import catalogue as catalogue_service
+from igny8.services import catalogue_guards
 from igny8.services import usage as usage_service
 from tests.factories import (
     GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory, TextModelFactory,
@@ -87,7 +88,7 @@ def test_usage_counts_match_usage_for_in_one_query(used, db, count_queries):
 def test_deactivating_a_globally_used_model_is_refused_and_nothing_changes(used, db):
     text, spare, _ = used
     with pytest.raises(ModelInUse) as refused:
-        usage_service.deactivate_models([spare, text])
+        catalogue_service.deactivate_models([spare, text])
     assert "GPT-4o Mini" in refused.value.message
     assert "OpenAI text model and Text model (any provider)" in refused.value.message
     db.session.expire_all()
@@ -97,7 +98,7 @@ def test_deactivating_a_globally_used_model_is_refused_and_nothing_changes(used,
 
 def test_deactivating_records_audit_and_accounts_fall_back(used, db):
     _, spare, _ = used
-    changed = usage_service.deactivate_models([spare])
+    changed = catalogue_service.deactivate_models([spare])
     assert changed == [spare]
     db.session.expire_all()
     assert db.session.get(AIModelConfig, spare.id).is_active is False
@@ -109,7 +110,7 @@ def test_deactivating_records_audit_and_accounts_fall_back(used, db):
 def test_deactivating_an_inactive_model_is_a_no_op(db):
     model = TextModelFactory(is_active=False)
     db.session.commit()
-    assert usage_service.deactivate_models([model]) == []
+    assert catalogue_service.deactivate_models([model]) == []
     assert audit_entries(db) == []
 
 
@@ -118,7 +119,7 @@ def test_activating_an_unpriced_model_is_refused(db):
     unpriced = TextModelFactory(is_active=False, display_name="Bare", output_price_per_1m=None)
     db.session.commit()
     with pytest.raises(ValidationFailed) as refused:
-        usage_service.activate_models([priced, unpriced])
+        catalogue_service.activate_models([priced, unpriced])
     assert "Bare" in refused.value.message and "pricing" in refused.value.message
     assert refused.value.fields == {str(unpriced.id): "missing output_price_per_1m"}
     db.session.expire_all()
@@ -128,9 +129,9 @@ def test_activating_an_unpriced_model_is_refused(db):
 def test_activating_and_toggling(db):
     model = ImageModelFactory(is_active=False)
     db.session.commit()
-    usage_service.toggle_active(model)
+    catalogue_service.toggle_active(model)
     assert db.session.get(AIModelConfig, model.id).is_active
-    usage_service.toggle_active(model)
+    catalogue_service.toggle_active(model)
     assert not db.session.get(AIModelConfig, model.id).is_active
     assert [e.action for e in audit_entries(db)] == ["activate", "deactivate"]
 
@@ -138,10 +139,10 @@ def test_activating_and_toggling(db):
 def test_delete_refused_while_used_lists_the_users(used, db):
     text, spare, _ = used
     with pytest.raises(ModelInUse) as global_use:
-        usage_service.delete_model(text)
+        catalogue_service.delete_model(text)
     assert "global setting OpenAI text model" in global_use.value.message
     with pytest.raises(ModelInUse) as account_use:
-        usage_service.delete_model(spare)
+        catalogue_service.delete_model(spare)
     assert "account Acme, account Beta" in account_use.value.message
     assert db.session.scalar(select(AIModelConfig).where(AIModelConfig.id == spare.id))
     assert audit_entries(db) == []
@@ -151,7 +152,7 @@ def test_delete_unused_model_records_every_field(db):
     model = TextModelFactory(display_name="Old", model_name="old-1", aliases=["old"])
     db.session.commit()
     model_id = model.id
-    usage_service.delete_model(model)
+    catalogue_service.delete_model(model)
     assert db.session.get(AIModelConfig, model_id) is None
     [entry] = audit_entries(db, "delete")
     assert entry.object_id == str(model_id)
@@ -214,7 +215,7 @@ def test_toggle_after_a_concurrent_change_is_a_conflict(db):
     table = AIModelConfig.__table__
     db.session.execute(table.update().where(table.c.id == model.id).values(version=2, notes="x"))
     with pytest.raises(ConflictError) as conflict:
-        usage_service.activate_models([model])
+        catalogue_service.activate_models([model])
     assert "Raced (test-text-" in conflict.value.message
     assert "changed by someone else" in conflict.value.message
     db.session.expire_all()
@@ -237,7 +238,7 @@ def test_account_limit_loads_the_first_accounts_and_counts_the_rest(db, count_qu
     assert len(whole.accounts) == 15 and whole.more_accounts == 0
     assert usage_service.usage_counts([popular.id]) == {popular.id: 15}
     with pytest.raises(ModelInUse) as refused:
-        usage_service.delete_model(popular)
+        catalogue_service.delete_model(popular)
     assert "account Client 09, 5 more accounts." in refused.value.message
 
 
@@ -245,7 +246,7 @@ def test_deactivation_guard_reads_only_the_global_settings(used, db, count_queri
     text, spare, _ = used
     assert text.id and spare.id  # loads the expired rows before counting
     with count_queries() as counter:
-        blockers = usage_service.deactivation_blockers([text, spare])
+        blockers = catalogue_guards.deactivation_blockers([text, spare])
     assert blockers == {text.id: ["OpenAI text model", "Text model (any provider)"]}
     assert counter.count == 1
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from igny8.api.errors import ApiError, register_blueprint_error_handlers
 from igny8.services.api_keys import authenticate
+from igny8.services.audit import Actor
 
 bp = Blueprint(
     "api", __name__, url_prefix="/api/v1",
@@ -42,7 +43,6 @@ def require_api_key() -> None:
     if request.method in WRITE_METHODS and not key.can_write:
         raise ApiError(403, f"The API key {key.name} has read scope; changes need a write key.")
     g.api_key = key
-    g.api_actor_label = key.actor_label  # the audit service credits the writes to the key
     if request.method in BODY_METHODS and not request.is_json:
         # Without this a form-encoded body would be ignored and the write silently lost.
         raise ApiError(415, "Send the body as JSON with the header Content-Type: application/json.")
@@ -52,4 +52,9 @@ def require_api_key() -> None:
 def forget_api_key(_exc: BaseException | None) -> None:
     """Forget the key when the request ends, even if its app context lives on (tests)."""
     g.pop("api_key", None)
-    g.pop("api_actor_label", None)
+
+
+def api_actor() -> Actor:
+    """Who the request's writes are credited to: its API key, even when the same client also
+    carries an admin's session cookie."""
+    return Actor.for_api_key(g.api_key)

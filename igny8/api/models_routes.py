@@ -8,7 +8,7 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import String, cast, func, or_, select
 
-from igny8.api.blueprint import bp
+from igny8.api.blueprint import api_actor, bp
 from igny8.api.errors import ApiError
 from igny8.api.schemas import (
     ErrorSchema,
@@ -21,7 +21,7 @@ from igny8.api.schemas import (
 from igny8 import caching
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
-from igny8.services import catalogue, usage
+from igny8.services import catalogue
 
 TAGS = ["models"]
 # Serialised list pages per query and data generation: a warm request runs the key lookup and
@@ -88,7 +88,7 @@ class Models(MethodView):
     @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
     def post(self, fields):
         """Add a model; the catalogue rules of the admin form apply."""
-        return catalogue.create_model(**fields, origin="api")
+        return catalogue.create_model(actor=api_actor(), **fields, origin="api")
 
 
 @bp.route("/models/<int:model_id>", tags=TAGS)
@@ -110,12 +110,13 @@ class ModelById(MethodView):
     def patch(self, changes, model_id):
         """Change the fields sent; deactivating a global default is refused (409)."""
         model = get_model_or_404(model_id)
-        return catalogue.update_model(model, changes.pop("version", None), **changes)
+        version = changes.pop("version", None)
+        return catalogue.update_model(model, version, actor=api_actor(), **changes)
 
     @bp.response(204)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
     @bp.alt_response(409, schema=ErrorSchema, description="Settings still use the model")
     def delete(self, model_id):
         """Delete a model nothing uses; 409 lists what uses it."""
-        usage.delete_model(get_model_or_404(model_id))
+        catalogue.delete_model(get_model_or_404(model_id), api_actor())
         return None

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from igny8.api.blueprint import bp
+from igny8.api.blueprint import api_actor, bp
 from igny8.api.errors import ApiError
 from igny8.api.schemas import ErrorSchema
 from igny8.api.settings_schemas import (
@@ -14,27 +14,18 @@ from igny8.api.settings_schemas import (
     GlobalSettingsSchema,
     GlobalSettingsUpdateSchema,
 )
-from igny8.models import SLOTS, AIModelConfig
-from igny8.services import account_settings, settings
+from igny8.models import SLOTS
+from igny8.services import account_settings
+from igny8.services import global_settings as settings
+from igny8.services.locking import version_of
 
 TAGS = ["settings"]
-
-
-def selections_from_ids(values: dict[str, Any]) -> dict[str, AIModelConfig | None]:
-    """Slot → model for the ids sent (None clears); an unknown id is a 422 naming its slot."""
-    models = settings.models_by_id(values.values())
-    missing = {name: f"{SLOTS[name].label}: model {model_id} does not exist"
-               for name, model_id in values.items()
-               if model_id is not None and model_id not in models}
-    if missing:
-        raise ApiError(422, "Nothing was saved: " + "; ".join(missing.values()), missing)
-    return {name: models.get(model_id) for name, model_id in values.items()}
 
 
 def global_settings_body() -> dict[str, Any]:
     """Every slot's model id and details, with the row's version."""
     row = settings.load_global_settings()
-    body: dict[str, Any] = {"version": row.version if row else 0,
+    body: dict[str, Any] = {"version": version_of(row),
                             "updated_at": row.updated_at if row else None}
     for name, model in settings.global_models(row).items():
         body[name] = model.id if model else None
@@ -59,7 +50,7 @@ class GlobalSettings(MethodView):
     def patch(self, values):
         """Point the slots sent at other models; nothing is written when one is refused."""
         version = values.pop("version", None)
-        settings.update_global_settings(selections_from_ids(values), version)
+        settings.update_global_settings(values, version, api_actor())
         return global_settings_body()
 
 
@@ -83,9 +74,8 @@ def account_settings_body(account) -> dict[str, Any]:
             "warnings": slot_warnings,
         }
         warnings += [f"{row.label}: {text}" for text in slot_warnings]
-    settings_row = account.integration_settings
     return {"account_id": account.id, "account_name": account.name,
-            "version": settings_row.version if settings_row else 0,
+            "version": version_of(account.integration_settings),
             "overrides": {name: overrides.get(name) for name in SLOTS},
             "effective": effective, "warnings": warnings}
 
@@ -107,7 +97,7 @@ class AccountIntegrationSettings(MethodView):
     @bp.alt_response(422, schema=ErrorSchema, description="An id may not fill its slot")
     def patch(self, values, account_id):
         """Set (a model id) or clear (null) overrides; nothing is written when one is refused."""
-        account = account_or_404(account_id)
+        account_or_404(account_id)
         version = values.pop("version", None)
-        account_settings.update_account_settings(account, selections_from_ids(values), version)
+        account_settings.update_account_settings(account_id, values, version, api_actor())
         return account_settings_body(account_or_404(account_id))

@@ -18,7 +18,9 @@ from igny8.models import SLOTS, AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES
 from igny8.pricing import PRICES
 from igny8.services import catalogue as catalogue_service
+from igny8.services import catalogue_guards
 from igny8.services import usage as usage_service
+from igny8.services.audit import Actor
 from igny8.services.numbers import parse_id
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
@@ -106,7 +108,7 @@ def create():
         status = 400 if form.is_submitted() else 200
         return _render_form(form, None, status, form.errors and "Correct the fields marked below.")
     try:
-        model = catalogue_service.create_model(**form.values())
+        model = catalogue_service.create_model(actor=Actor.for_user(current_user), **form.values())
     except DomainError as exc:
         return _failed(form, None, exc)
     flash(f"Added {model.display_name} ({model.model_name}).", "success")
@@ -123,7 +125,8 @@ def edit(model_id: int):
         status = 400 if form.is_submitted() else 200
         return _render_form(form, model, status, form.errors and "Correct the fields marked below.")
     try:
-        catalogue_service.update_model(model, expected_version=form.version.data, **form.values())
+        catalogue_service.update_model(model, expected_version=form.version.data,
+                                       actor=Actor.for_user(current_user), **form.values())
     except DomainError as exc:
         return _failed(form, model, exc)
     flash(f"Saved {model.display_name} ({model.model_name}).", "success")
@@ -143,8 +146,8 @@ def _confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
                   problem: str | None = None):
     """The bulk confirmation page: what changes, what blocks it, which accounts fall back."""
     usage = usage_service.usage_for((model.id for model in models), SHOWN_ACCOUNTS)
-    blockers = (usage_service.deactivation_blockers(models) if action == "deactivate"
-                else usage_service.activation_blockers(models))
+    blockers = (catalogue_guards.deactivation_blockers(models) if action == "deactivate"
+                else catalogue_guards.activation_blockers(models))
     return render_template(
         "catalogue/confirm_bulk.html", action=action, verb=BULK_ACTIONS[action], models=models,
         usage=usage, blockers=blockers, problem=problem, form=ConfirmForm(),
@@ -155,10 +158,10 @@ def _confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
 
 def _run_bulk(action: str, models: list[AIModelConfig]):
     """Apply a confirmed bulk action, or show the refusal on the confirmation page."""
-    service = (usage_service.activate_models if action == "activate"
-               else usage_service.deactivate_models)
+    service = (catalogue_service.activate_models if action == "activate"
+               else catalogue_service.deactivate_models)
     try:
-        changed = service(models)
+        changed = service(models, Actor.for_user(current_user))
     except DomainError as exc:
         # Refused on the confirmation page: the rows' state, not the request, is at fault.
         return _confirm_page(action, models, 409, exc.message)
@@ -209,7 +212,7 @@ def delete(model_id: int):
     if form.validate_on_submit():
         name = f"{model.display_name} ({model.model_name})"
         try:
-            usage_service.delete_model(model)
+            catalogue_service.delete_model(model, Actor.for_user(current_user))
         except ModelInUse as exc:
             problem, status = exc.message, page_status(exc)
         else:

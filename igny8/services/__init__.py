@@ -1,1 +1,1 @@
-"""Business rules: model resolution, catalogue rules, audit. Services own the commit."""
+"""Business rules, one module per aggregate; every write ends in unit_of_work.py."""

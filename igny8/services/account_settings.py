@@ -1,4 +1,5 @@
-"""Account integration settings: overrides per slot, their effect, single and bulk updates."""
+"""Account integration settings: overrides per slot, their effect, and the single and bulk
+updates both the screens and the API call with account and model ids."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -12,10 +13,18 @@ from igny8.errors import ResolutionError, ValidationFailed
 from igny8.extensions import db
 from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings, get_slot
 from igny8.services import audit
-from igny8.services.locking import check_version, commit_or_conflict
+from igny8.services.audit import Actor
+from igny8.services.locking import check_version
+from igny8.services.unit_of_work import Entry, commit
 from igny8.services.numbers import parse_id
 from igny8.services.resolution import Resolution, is_model_id, resolve_slots
-from igny8.services.settings import Selections, model_ref, models_by_id, raise_if_invalid
+from igny8.services.slot_choices import (
+    Selections,
+    chosen_models,
+    model_ref,
+    models_by_id,
+    raise_if_invalid,
+)
 
 
 @dataclass(frozen=True)
@@ -125,21 +134,33 @@ def _override_changes(selections: Selections, stored: Mapping[str, Any]) -> dict
     }
 
 
+def _account(account_id: int) -> Account:
+    """The account with its settings; an unknown id is refused."""
+    account = load_account(account_id)
+    if account is None:
+        raise ValidationFailed(f"There is no account with id {account_id}.",
+                               {"account_id": f"unknown: {account_id}"})
+    return account
+
+
 def update_account_settings(
-    account: Account, selections: Selections, expected_version: int | None
+    account_id: int, model_ids: Mapping[str, Any], expected_version: int | None,
+    actor: Actor = audit.SYSTEM,
 ) -> dict[str, list]:
-    """Set (model) or clear (None) the account's override per slot; one audited commit."""
+    """Set (a model id) or clear (None) the account's override per slot; one audited commit."""
+    account = _account(account_id)
+    what = f"Settings of {account.name}"
+    selections = chosen_models(model_ids, what)
     settings = account.integration_settings
-    if settings is not None:
-        check_version(settings, expected_version, f"Settings of {account.name}")
+    check_version(settings, expected_version, what)
     stored = account_overrides(settings)
-    raise_if_invalid(f"Settings of {account.name}", selections, stored)
+    raise_if_invalid(what, selections, stored)
     changes = _override_changes(selections, stored)
     if changes:
         model_ids = {name: getattr(selections[name], "id", None) for name in changes}
         _store_overrides(account, model_ids)
-        audit.record("update", "account_settings", str(account.id), account.name, changes)
-        commit_or_conflict(f"Settings of {account.name}")
+        commit(actor, what,
+               [Entry("update", "account_settings", account.id, account.name, changes)])
     return changes
 
 
@@ -167,27 +188,37 @@ def bulk_preview(accounts: list[Account], slot_name: str) -> list[tuple[Account,
     return [(account, _override_ref(stored[account.id], models)) for account in accounts]
 
 
+def bulk_model(model_id: int | None) -> AIModelConfig | None:
+    """The model a bulk change sets (None: clear); an unknown id is refused."""
+    model = models_by_id([model_id]).get(model_id) if model_id is not None else None
+    if model_id is not None and model is None:
+        raise ValidationFailed(f"model {model_id} does not exist", {"model": "unknown model"})
+    return model
+
+
 def bulk_set_override(
-    accounts: list[Account], slot_name: str, model: AIModelConfig | None
+    account_ids: Iterable[int], slot_name: str, model_id: int | None,
+    actor: Actor = audit.SYSTEM,
 ) -> int:
-    """Set (model) or clear (None) one slot's override on many accounts in one commit."""
+    """Set (a model id) or clear (None) one slot's override on many accounts in one commit."""
+    accounts = load_accounts(account_ids)
+    model = bulk_model(model_id)
     slot = get_slot(slot_name)
     reason = slot.why_not(model) if model is not None else None
     if reason:
         raise ValidationFailed(f"{slot.label}: not a valid choice ({reason})", {"model": reason})
     new_id = model.id if model else None
-    changed = 0
+    after = model_ref(model) or "global default"
+    entries = []
     for account, before in bulk_preview(accounts, slot_name):
         if account_overrides(account.integration_settings).get(slot_name) == new_id:
             continue
         _store_overrides(account, {slot_name: new_id})
-        after = model_ref(model) or "global default"
-        audit.record("update", "account_settings", str(account.id), account.name,
-                     {slot_name: [before, after]})
-        changed += 1
-    if changed:
-        commit_or_conflict("Account settings")
-    return changed
+        entries.append(Entry("update", "account_settings", account.id, account.name,
+                             {slot_name: [before, after]}))
+    if entries:
+        commit(actor, "Account settings", entries)
+    return len(entries)
 
 
 def _override_problem(slot_name: str, model_id: Any) -> str | None:
@@ -201,22 +232,23 @@ def _override_problem(slot_name: str, model_id: Any) -> str | None:
 
 
 def set_account_override(
-    account: Account, slot_name: str, model_id: Any, expected_version: int | None = None
+    account_id: int, slot_name: str, model_id: Any, expected_version: int | None = None,
+    actor: Actor = audit.SYSTEM,
 ) -> dict[str, list]:
     """Store `model_id` as the account's override for one slot: validated, audited, one commit."""
     slot = get_slot(slot_name)
     problem = _override_problem(slot_name, model_id)
     if problem:
         raise ValidationFailed(f"Cannot set {slot.label}: {problem}", {slot.config_key: problem})
-    model = db.session.get(AIModelConfig, model_id)
-    return update_account_settings(account, {slot_name: model}, expected_version)
+    return update_account_settings(account_id, {slot_name: model_id}, expected_version, actor)
 
 
 def clear_account_override(
-    account: Account, slot_name: str, expected_version: int | None = None
+    account_id: int, slot_name: str, expected_version: int | None = None,
+    actor: Actor = audit.SYSTEM,
 ) -> bool:
     """Remove the account's override for one slot (audited); False when there was none."""
     get_slot(slot_name)
-    if slot_name not in account_overrides(account.integration_settings):
+    if slot_name not in account_overrides(_account(account_id).integration_settings):
         return False
-    return bool(update_account_settings(account, {slot_name: None}, expected_version))
+    return bool(update_account_settings(account_id, {slot_name: None}, expected_version, actor))

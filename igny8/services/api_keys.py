@@ -13,6 +13,7 @@ from igny8.extensions import db
 from igny8.models.api_keys import SCOPES, ApiKey
 from igny8.models.base import utcnow
 from igny8.services import audit
+from igny8.services.unit_of_work import Entry, commit
 
 PREFIX_LENGTH = 8
 NAME_MAX_LENGTH = 100
@@ -54,8 +55,8 @@ def create_key(name: str, scope: str, actor=None) -> tuple[ApiKey, str]:
     key = ApiKey(name=name, scope=scope, prefix=raw_key[:PREFIX_LENGTH],
                  key_hash=hash_key(raw_key), created_by_id=getattr(actor, "id", None))
     db.session.add(key)
-    _record("create", key, {"name": [None, name], "scope": [None, scope]}, actor)
-    db.session.commit()
+    commit(audit.as_actor(actor), f"The API key {name}",
+           lambda: [_entry("create", key, {"name": [None, name], "scope": [None, scope]})])
     return key, raw_key
 
 
@@ -83,8 +84,8 @@ def revoke_key(key: ApiKey, actor=None) -> bool:
     if key.is_revoked:
         return False
     key.revoked_at = utcnow()
-    _record("revoke", key, {"revoked_at": [None, key.revoked_at.isoformat()]}, actor)
-    db.session.commit()
+    commit(audit.as_actor(actor), f"The API key {key.name}",
+           [_entry("revoke", key, {"revoked_at": [None, key.revoked_at.isoformat()]})])
     return True
 
 
@@ -114,10 +115,9 @@ def _stamp_last_use(key: ApiKey) -> None:
         update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now),
         execution_options={"synchronize_session": False},
     )
-    db.session.commit()
+    commit(audit.SYSTEM, f"The API key {key.name}")  # a use stamp: not history
 
 
-def _record(action: str, key: ApiKey, changes: dict, actor) -> None:
-    """Add the key's change to the audit history (committed by the caller)."""
-    db.session.flush()
-    audit.record(action, "api_key", str(key.id), key.name, changes, actor=actor)
+def _entry(action: str, key: ApiKey, changes: dict) -> Entry:
+    """The history entry of a change to the key."""
+    return Entry(action, "api_key", key.id, key.name, changes)

@@ -1,22 +1,47 @@
-"""The audit log: snapshot fields, diff them, and add an entry to the caller's transaction."""
+"""The audit log: who acted (Actor), field snapshots and diffs, entries added to the caller's
+transaction (the unit of work commits them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-
-from flask import g, has_request_context
-from flask_login import current_user
 
 from igny8.extensions import db
 from igny8.models.audit import AuditEntry
 from igny8.models.users import User
 from igny8.pricing import decimal_text
 
-SYSTEM = "system"
-CLI = "cli"
+USER = "user"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a write is credited to in the history: a user, an API key, the CLI or the system.
+
+    Services take it as a parameter; the HTML views pass the signed-in user, the API the key
+    that authenticated the request, the CLI `CLI`. Nothing here reads the request.
+    """
+
+    kind: str  # "user", "api_key", "cli" or "system"
+    id: int | None
+    name: str
+
+    @classmethod
+    def for_user(cls, user: User) -> Actor:
+        """A signed-in user, credited by id and email."""
+        return cls(USER, user.id, user.email)
+
+    @classmethod
+    def for_api_key(cls, key: Any) -> Actor:
+        """An API key, credited by its label (`api-key:<name>`)."""
+        return cls("api_key", key.id, key.actor_label)
+
+
+CLI = Actor("cli", None, "cli")
+SYSTEM = Actor("system", None, "system")
 
 
 def json_safe(value: Any) -> Any:
@@ -54,23 +79,16 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return changes
 
 
-def resolve_actor(actor: User | str | None) -> tuple[int | None, str]:
-    """(actor_id, actor_label): a User, a label such as "cli", the request's API key, the
-    signed-in user, or "system"."""
+def as_actor(actor: Actor | User | str | None) -> Actor:
+    """`actor` as an Actor: a User is credited by id and email, a bare label such as "cli" by
+    that label, None to the system (no request state is consulted)."""
+    if isinstance(actor, Actor):
+        return actor
     if isinstance(actor, User):
-        return actor.id, actor.email
+        return Actor.for_user(actor)
     if isinstance(actor, str) and actor:
-        return None, actor
-    if not has_request_context():
-        return None, SYSTEM
-    # A request authenticated by an API key is the key's doing, even when the same client
-    # also carries an admin's session cookie.
-    key_label = g.get("api_actor_label")
-    if key_label:
-        return None, key_label
-    if current_user.is_authenticated:
-        return current_user.id, current_user.email
-    return None, SYSTEM
+        return Actor(actor, None, actor)
+    return SYSTEM
 
 
 def record(
@@ -79,13 +97,13 @@ def record(
     object_id: Any,
     object_repr: str,
     changes: Mapping[str, Any] | None = None,
-    actor: User | str | None = None,
+    actor: Actor | User | str | None = None,
 ) -> AuditEntry:
-    """Add an audit entry to the session WITHOUT committing: the calling service commits once."""
-    actor_id, actor_label = resolve_actor(actor)
+    """Add an audit entry to the session WITHOUT committing: the unit of work commits once."""
+    actor = as_actor(actor)
     entry = AuditEntry(
-        actor_id=actor_id,
-        actor_label=actor_label[:254],
+        actor_id=actor.id if actor.kind == USER else None,
+        actor_label=actor.name[:254],
         action=action,
         object_type=object_type,
         object_id=str(object_id),

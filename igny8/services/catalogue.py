@@ -1,181 +1,28 @@
-"""The catalogue rules: the one place that decides whether an AIModelConfig may be saved."""
+"""The whole lifecycle of a catalogue model: create, update, activate, deactivate, toggle and
+delete, each one unit of work credited to the actor passed in; and the catalogue look-ups.
+
+The rules live in catalogue_rules.py (one row) and catalogue_guards.py (the settings using a
+model); services/usage.py answers where a model is used.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import delete, select
 
-from igny8.errors import ConflictError, ModelInUse, ValidationFailed
+from igny8.errors import ModelInUse, ValidationFailed
 from igny8.extensions import db
-from igny8.models.catalogue import MODEL_TYPES, ORIGINS, PROVIDERS, AIModelConfig
-from igny8.pricing import PRICE_FIELDS, missing_prices
-from igny8.services import audit, usage
+from igny8.models.catalogue import AIModelConfig
+from igny8.services import audit, catalogue_guards
+from igny8.services.audit import Actor
+from igny8.services.catalogue_guards import model_name, names
 from igny8.services.catalogue_input import EDITABLE_FIELDS, coerce_fields, unknown_fields
-from igny8.services.locking import CONFLICT_MESSAGE, check_version
+from igny8.services.catalogue_rules import first_wins, model_errors
+from igny8.services.locking import check_version
+from igny8.services.unit_of_work import Entry, commit, refuse, unit_of_work
 
-TEXT_LIMITS = {"provider": 32, "model_type": 16, "model_name": 100, "display_name": 150,
-               "price_source": 200}
-TOKEN_FIELDS = ("context_window", "max_output_tokens")
-MAX_PRICE = Decimal("100000000")  # Numeric(14, 6) holds 8 integer digits
-MAX_TOKENS = 2**31 - 1  # INTEGER on PostgreSQL
-
-# (model_name, aliases) of another row of the same provider.
-NamePair = tuple[str, Sequence[str]]
-
-
-def _first_wins(errors: dict[str, str], more: dict[str, str]) -> None:
-    """Add `more` to `errors`, keeping the first message found for a field."""
-    for field, message in more.items():
-        errors.setdefault(field, message)
-
-
-def model_errors(model: AIModelConfig, others: Iterable[NamePair] | None = None) -> dict[str, str]:
-    """Every broken rule of `model` as field -> message; `others` skips the name query."""
-    errors: dict[str, str] = {}
-    for check in (_choice_errors, _name_errors, _price_errors, _pricing_errors, _limit_errors,
-                  _alias_errors):
-        _first_wins(errors, check(model))
-    if model.provider in PROVIDERS and model.model_name:
-        if others is None:
-            others = same_provider_names(model)
-        _first_wins(errors, _conflict_errors(model, others))
-    return errors
-
-
-def _choice_errors(model: AIModelConfig) -> dict[str, str]:
-    """provider, model_type and origin must be known values."""
-    errors = {}
-    for field, known in (("provider", PROVIDERS), ("model_type", MODEL_TYPES)):
-        value = getattr(model, field)
-        if not value:
-            errors[field] = f"{field} is required; choose one of: {', '.join(known)}"
-        elif value not in known:
-            errors[field] = f"Unknown {field} {value!r}; choose one of: {', '.join(known)}"
-    if model.origin is not None and model.origin not in ORIGINS:
-        errors["origin"] = f"Unknown origin {model.origin!r}; choose one of: {', '.join(ORIGINS)}"
-    return errors
-
-
-def _name_errors(model: AIModelConfig) -> dict[str, str]:
-    """Names are required, and no text may exceed its column."""
-    errors = {}
-    for field in ("model_name", "display_name"):
-        value = getattr(model, field)
-        if not isinstance(value, str) or not value.strip():
-            errors[field] = f"{field} is required"
-    for field, limit in TEXT_LIMITS.items():
-        value = getattr(model, field)
-        if isinstance(value, str) and len(value) > limit:
-            errors.setdefault(field, f"{field} is {len(value)} characters long; at most {limit}")
-    return errors
-
-
-def _price_problem(value: Any) -> str | None:
-    """Why `value` is not a storable price, or None."""
-    if not isinstance(value, Decimal) or not value.is_finite():
-        return "must be a decimal amount in USD"
-    if value < 0:
-        return "must be 0 or more"
-    if value.as_tuple().exponent < -6:
-        return "must have at most 6 decimal places"
-    if value >= MAX_PRICE:
-        return f"must be below {MAX_PRICE:,}"
-    return None
-
-
-def _price_errors(model: AIModelConfig) -> dict[str, str]:
-    """Each price that is set must be a non-negative Decimal the column can hold."""
-    errors = {}
-    for field in PRICE_FIELDS:
-        value = getattr(model, field)
-        problem = None if value is None else _price_problem(value)
-        if problem:
-            errors[field] = f"{field} {problem}"
-    return errors
-
-
-def _pricing_errors(model: AIModelConfig) -> dict[str, str]:
-    """An active model needs every price its type requires."""
-    missing = missing_prices(model)
-    if not model.is_active or not missing:
-        return {}
-    errors = {field: f"{field} is required for an active {model.model_type} model"
-              for field in missing}
-    errors["is_active"] = (
-        f"An active {model.model_type} model needs complete pricing; missing: "
-        f"{', '.join(missing)}. Set the price or leave the model inactive."
-    )
-    return errors
-
-
-def _limit_errors(model: AIModelConfig) -> dict[str, str]:
-    """Token limits, when set, are positive whole numbers."""
-    errors = {}
-    for field in TOKEN_FIELDS:
-        value = getattr(model, field)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors[field] = f"{field} must be a whole number of tokens"
-        elif not 0 < value <= MAX_TOKENS:
-            errors[field] = f"{field} must be between 1 and {MAX_TOKENS:,} tokens"
-    return errors
-
-
-def _alias_errors(model: AIModelConfig) -> dict[str, str]:
-    """Aliases: a list of distinct, non-empty names other than the model's own."""
-    aliases = model.aliases if model.aliases is not None else []
-    if not isinstance(aliases, list):
-        return {"aliases": "aliases must be a list of names"}
-    seen: set[str] = set()
-    for alias in aliases:
-        if not isinstance(alias, str) or not alias.strip():
-            return {"aliases": "Every alias must be a non-empty name"}
-        if alias in seen:
-            return {"aliases": f"Alias {alias!r} is listed twice"}
-        if alias == model.model_name:
-            return {"aliases": f"Alias {alias!r} is the model's own name"}
-        seen.add(alias)
-    return {}
-
-
-def same_provider_names(model: AIModelConfig) -> list[NamePair]:
-    """(model_name, aliases) of the provider's other rows, in one query."""
-    query = select(AIModelConfig.model_name, AIModelConfig.aliases).where(
-        AIModelConfig.provider == model.provider
-    )
-    if model.id is not None:
-        query = query.where(AIModelConfig.id != model.id)
-    with db.session.no_autoflush:
-        return [(name, aliases or []) for name, aliases in db.session.execute(query)]
-
-
-def _conflict_errors(model: AIModelConfig, others: Iterable[NamePair]) -> dict[str, str]:
-    """A name or alias may identify only one model of a provider."""
-    owners: dict[str, str] = {}
-    names: set[str] = set()
-    for name, aliases in others:
-        names.add(name)
-        owners.setdefault(name, name)
-        for alias in aliases or []:
-            owners.setdefault(alias, name)
-    errors = {}
-    if model.model_name in names:
-        errors["model_name"] = f"{model.provider} already has a model named {model.model_name!r}"
-    elif model.model_name in owners:
-        errors["model_name"] = (
-            f"{model.model_name!r} is already an alias of {owners[model.model_name]!r}"
-        )
-    taken = [alias for alias in (model.aliases or []) if alias in owners]
-    if taken and isinstance(model.aliases, list):
-        errors["aliases"] = (
-            f"Alias {taken[0]!r} already names {owners[taken[0]]!r} of {model.provider}"
-        )
-    return errors
+OBJECT_TYPE = "ai_model"
 
 
 def clean_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -192,43 +39,42 @@ def _failure(errors: dict[str, str]) -> ValidationFailed:
     return ValidationFailed(f"The model was not saved. {summary}", errors)
 
 
-def _commit(model: AIModelConfig, action: str, before: dict[str, Any]) -> None:
-    """Flush, add the audit entry (field-level before -> after), commit once.
+def _model_entry(action: str, model: AIModelConfig, before: dict[str, Any]) -> Entry:
+    """The history entry of a model write: field-level before -> after (read after the flush)."""
+    after = audit.snapshot(model, sorted(EDITABLE_FIELDS))
+    return Entry(action, OBJECT_TYPE, model.id, model.label, audit.diff(before, after))
+
+
+def _save(model: AIModelConfig, action: str, before: dict[str, Any], actor: Actor) -> None:
+    """Commit the model's write with its history entry.
 
     A constraint race (a row saved meanwhile) becomes ValidationFailed, a concurrent
     update of the same row ConflictError; either way nothing is written.
     """
-    try:
-        db.session.flush()
-        changes = audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS)))
-        if changes:
-            audit.record(action, usage.OBJECT_TYPE, model.id, model.label, changes)
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise _failure({"model_name": "Another model with this name or alias was saved at the"
-                                      " same time; reload and try again"}) from exc
-    except StaleDataError:
-        db.session.rollback()
-        message = CONFLICT_MESSAGE.format(what="This model")
-        raise ConflictError(message, {"version": "stale"}) from None
+    race = _failure({"model_name": "Another model with this name or alias was saved at the"
+                                   " same time; reload and try again"})
+    commit(actor, "This model", lambda: [_model_entry(action, model, before)], on_integrity=race)
 
 
-def create_model(**fields: Any) -> AIModelConfig:
-    """Validate and insert a catalogue model; nothing is written when a rule fails."""
+def create_model(*, actor: Actor = audit.SYSTEM, **fields: Any) -> AIModelConfig:
+    """Validate and insert a catalogue model as `actor`; nothing is written when a rule fails."""
     values, errors = clean_fields(fields)
     model = AIModelConfig(**values)
     errors = {**model_errors(model), **errors}
     if errors:
         raise _failure(errors)  # never added to the session
     db.session.add(model)
-    _commit(model, "create", {})
+    _save(model, "create", {}, actor)
     return model
 
 
-def update_model(model: AIModelConfig, expected_version: Any = None,
-                 **changes: Any) -> AIModelConfig:
-    """Apply `changes`, validate, commit; a stale `expected_version` or failure writes nothing."""
+def update_model(model: AIModelConfig, expected_version: Any = None, *,
+                 actor: Actor = audit.SYSTEM, **changes: Any) -> AIModelConfig:
+    """Apply `changes`, validate, commit; a stale `expected_version` or failure writes nothing.
+
+    Deactivating a model a global slot uses raises ModelInUse (with every field error found);
+    any other broken rule ValidationFailed.
+    """
     check_version(model, expected_version)
     before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
     was_active = model.is_active
@@ -240,21 +86,60 @@ def update_model(model: AIModelConfig, expected_version: Any = None,
         if changed and model.origin == "seed" and "origin" not in values:
             model.origin = "manual"  # an edited seed row is the admin's: the seed keeps off it
         errors = {**model_errors(model), **errors}
-        in_use = usage.deactivation_errors(model) if was_active and not model.is_active else {}
-        _first_wins(errors, in_use)
-        if {"provider", "model_type"} & set(changed):
-            _first_wins(errors, usage.slot_fit_errors(model))
+        guards = catalogue_guards.edit_errors(model, was_active, changed)
+    first_wins(errors, guards)
     if errors:
-        refusal = _in_use(model, in_use, errors) if in_use else _failure(errors)
-        db.session.rollback()
-        raise refusal
-    _commit(model, "update", before)
+        in_use = guards.get("is_active")
+        refuse(ModelInUse(f"Cannot deactivate {model_name(model)}: {in_use}", errors) if in_use
+               else _failure(errors))
+    _save(model, "update", before, actor)
     return model
 
 
-def _in_use(model: AIModelConfig, in_use: dict[str, str], errors: dict[str, str]) -> ModelInUse:
-    """The ModelInUse refusing to deactivate a global default, with every field error found."""
-    return ModelInUse(f"Cannot deactivate {model.display_name}: {in_use['is_active']}", errors)
+def _set_active(models: Sequence[AIModelConfig], active: bool,
+                actor: Actor) -> list[AIModelConfig]:
+    """Flip `is_active` on the models that differ, audit each, commit once."""
+    changed = [model for model in models if model.is_active != active]
+    action = "activate" if active else "deactivate"
+    for model in changed:
+        model.is_active = active
+    entries = [Entry(action, OBJECT_TYPE, model.id, model.label,
+                     {"is_active": [not active, active]}) for model in changed]
+    commit(actor, names(changed) if changed else "The catalogue", entries)
+    return changed
+
+
+def deactivate_models(models: Sequence[AIModelConfig],
+                      actor: Actor = audit.SYSTEM) -> list[AIModelConfig]:
+    """Deactivate the models; refused (nothing written) when a global setting uses any of them."""
+    catalogue_guards.refuse_deactivation(models)
+    return _set_active(models, False, actor)
+
+
+def activate_models(models: Sequence[AIModelConfig],
+                    actor: Actor = audit.SYSTEM) -> list[AIModelConfig]:
+    """Activate the models; refused (nothing written) when any lacks the pricing its type needs."""
+    catalogue_guards.refuse_activation(models)
+    return _set_active(models, True, actor)
+
+
+def toggle_active(model: AIModelConfig, actor: Actor = audit.SYSTEM) -> AIModelConfig:
+    """Activate an inactive model or deactivate an active one, with the same guards."""
+    (deactivate_models if model.is_active else activate_models)([model], actor)
+    return model
+
+
+def delete_model(model: AIModelConfig, actor: Actor = audit.SYSTEM) -> None:
+    """Delete an unused model with an audit entry; refused with ModelInUse when anything uses it."""
+    catalogue_guards.refuse_delete(model)
+    name = model_name(model)
+    before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
+    refused = ModelInUse(f"Cannot delete {name}: another record still refers to it.")
+    with unit_of_work(actor, name, on_integrity=refused) as work:
+        work.record([Entry("delete", OBJECT_TYPE, model.id, model.label,
+                           {field: [value, None] for field, value in before.items()})])
+        # A Core DELETE: the ORM would quietly set referencing FKs to NULL; the database refuses.
+        db.session.execute(delete(AIModelConfig).where(AIModelConfig.id == model.id))
 
 
 def match_name(models: Iterable[AIModelConfig], name: str) -> AIModelConfig | None:

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from igny8.errors import ConflictError
-from igny8.extensions import db
 
 CONFLICT_MESSAGE = (
     "{what} was changed by someone else since you opened it; reload to see their changes"
@@ -32,24 +29,25 @@ def parse_version(value: Any) -> int | None:
         return None
 
 
+def version_of(obj: Any) -> int:
+    """The version an editor loads: the row's, or 0 while the row does not exist yet (its
+    creation is then the change a second editor conflicts with)."""
+    return 0 if obj is None else obj.version
+
+
 def check_version(obj: Any, expected_version: Any, what: str | None = None) -> None:
-    """Raise ConflictError when `obj.version` differs from the version the editor loaded.
+    """Raise ConflictError when the version of `obj` (see version_of) differs from the version
+    the editor loaded.
 
     `None` (a client that sent no version) skips the check; the version column still
-    catches two writes racing each other at flush time (see `commit_or_conflict`).
+    catches two writes racing each other at flush time (see services/unit_of_work.py).
     """
     if expected_version is None:
         return
-    if parse_version(expected_version) != obj.version:
-        raise ConflictError(
-            CONFLICT_MESSAGE.format(what=what or describe(obj)), {"version": "stale"}
-        )
+    if parse_version(expected_version) != version_of(obj):
+        raise stale_error(what or describe(obj))
 
 
-def commit_or_conflict(what: str) -> None:
-    """Commit; a row updated concurrently (StaleDataError) becomes a ConflictError, rolled back."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConflictError(CONFLICT_MESSAGE.format(what=what), {"version": "stale"}) from None
+def stale_error(what: str) -> ConflictError:
+    """The conflict raised when `what` was saved by someone else since it was loaded."""
+    return ConflictError(CONFLICT_MESSAGE.format(what=what), {"version": "stale"})

@@ -27,10 +27,14 @@ from igny8.models import (
     GlobalIntegrationSettings,
     Slot,
 )
-from igny8.services import audit, usage
-from igny8.services.catalogue import clean_fields, match_name, model_errors
+from igny8.services import audit
+from igny8.services.catalogue import OBJECT_TYPE, clean_fields, match_name
+from igny8.services.catalogue_guards import edit_errors
+from igny8.services.catalogue_rules import model_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
-from igny8.services.settings import GLOBAL_REPR, model_ref
+from igny8.services.global_settings import GLOBAL_REPR
+from igny8.services.slot_choices import model_ref
+from igny8.services.unit_of_work import Entry, commit
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
 # A field an entry leaves out takes this value, so the file fully describes its seed rows.
@@ -90,20 +94,21 @@ def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | Non
     for entry in entries:
         _seed_entry(entry, rows, report)
     _fill_slots(rows, defaults, report)
-    db.session.flush()  # the new rows get their ids for the history
-    _record_history(report)
-    db.session.commit()
+    commit(audit.CLI, "The catalogue", lambda: _history(report))
     return report
 
 
-def _record_history(report: SeedReport) -> None:
-    """One history entry per catalogue row written and one for the slots filled, as "cli"."""
-    for action, model, before in report.writes:
-        changes = audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS)))
-        audit.record(action, usage.OBJECT_TYPE, model.id, model.label, changes, actor=audit.CLI)
-    if report.slot_changes:
-        audit.record(report.settings_action, "global_settings", GLOBAL_SETTINGS_ID, GLOBAL_REPR,
-                     report.slot_changes, actor=audit.CLI)
+def _history(report: SeedReport) -> list[Entry]:
+    """One history entry per catalogue row written and one for the slots filled (after the
+    flush, so new rows have their ids)."""
+    entries = [
+        Entry(action, OBJECT_TYPE, model.id, model.label,
+              audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
+        for action, model, before in report.writes
+    ]
+    entries.append(Entry(report.settings_action, "global_settings", GLOBAL_SETTINGS_ID,
+                         GLOBAL_REPR, report.slot_changes))
+    return entries
 
 
 def _others(rows: list[AIModelConfig], model: AIModelConfig) -> list[tuple[str, list[str]]]:
@@ -171,13 +176,9 @@ def _refresh(model: AIModelConfig, values: dict[str, Any], rows: list[AIModelCon
 def _refresh_errors(model: AIModelConfig, old: dict[str, Any],
                     rows: list[AIModelConfig]) -> dict[str, str]:
     """The rules an admin's edit must pass (update_model): catalogue rules, then the global
-    slot guards when the refresh deactivates the model or changes its provider or type."""
+    slot guards; the first message for a field wins."""
     errors = model_errors(model, others=_others(rows, model))
-    if old.get("is_active") and model.is_active is False:
-        errors = {**usage.deactivation_errors(model), **errors}  # the first message wins
-    if {"provider", "model_type"} & set(old):
-        errors = {**usage.slot_fit_errors(model), **errors}
-    return errors
+    return {**edit_errors(model, bool(old.get("is_active")), old), **errors}
 
 
 def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: SeedReport) -> None:

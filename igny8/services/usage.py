@@ -1,29 +1,21 @@
-"""Where models are used, and the rules that protect used models from deactivation and deletion."""
+"""Where models are used: the global slots and account overrides pointing at each model
+(queries only; the rules built on them are in catalogue_guards.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, Text, any_, bindparam, cast, delete, distinct, func, null, or_
+from sqlalchemy import Select, Text, any_, bindparam, cast, distinct, func, null, or_
 from sqlalchemy import select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from igny8.errors import ModelInUse, ValidationFailed
 from igny8.extensions import db
-from igny8.models import SLOTS, Account, AIModelConfig, GlobalIntegrationSettings
+from igny8.models import SLOTS, Account, GlobalIntegrationSettings
 from igny8.models import IntegrationSettings, Slot
 from igny8.models.json_keys import json_key_text
-from igny8.pricing import missing_prices
-from igny8.services import audit
-from igny8.services.catalogue_input import EDITABLE_FIELDS
-from igny8.services.locking import commit_or_conflict
-
-OBJECT_TYPE = "ai_model"
-NAMED_ACCOUNTS = 10  # accounts a refusal message names; the rest are counted
 
 
 @dataclass
@@ -72,6 +64,14 @@ def _global_usage(ids: set[int], result: dict[int, Usage]) -> None:
             model_id = getattr(row, slot.column)
             if model_id in ids:
                 result[model_id].global_slots.append(slot.name)
+
+
+def global_slots_of(model_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Model id → names of the global slots pointing at it (one query)."""
+    result = {int(model_id): Usage() for model_id in model_ids}
+    if result:
+        _global_usage(set(result), result)
+    return {model_id: found.global_slots for model_id, found in result.items()}
 
 
 def _override_value(slot: Slot) -> ColumnElement[str]:
@@ -179,132 +179,3 @@ def usage_counts(model_ids: Iterable[int]) -> dict[int, int]:
     for model_id, uses in db.session.execute(query):
         counts[int(model_id)] += uses
     return counts
-
-
-def _names(models: Sequence[AIModelConfig]) -> str:
-    """`a, b and c` from the models' display names."""
-    names = [f"{model.display_name} ({model.model_name})" for model in models]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def deactivation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
-    """Model id → labels of the global slots that forbid deactivating it."""
-    usage = {model.id: Usage() for model in models}
-    if usage:
-        _global_usage(set(usage), usage)
-    return {mid: found.global_labels for mid, found in usage.items() if found.global_slots}
-
-
-def deactivation_errors(model: AIModelConfig) -> dict[str, str]:
-    """{"is_active": message} when a global setting uses `model`, for forms that deactivate it."""
-    labels = deactivation_blockers([model]).get(model.id)
-    if not labels:
-        return {}
-    return {"is_active": (
-        f"{model.display_name} is the {' and '.join(labels)} of the Global Integration Settings;"
-        " choose another model there before deactivating it."
-    )}
-
-
-def slot_fit_errors(model: AIModelConfig) -> dict[str, str]:
-    """Field errors when an edit moves a model out of a global slot that uses it."""
-    usage = {model.id: Usage()}
-    _global_usage({model.id}, usage)
-    misfits = [SLOTS[name] for name in usage[model.id].global_slots
-               if not SLOTS[name].accepts(model)]
-    if not misfits:
-        return {}
-    field = "model_type" if any(s.model_type != model.model_type for s in misfits) else "provider"
-    labels = " and ".join(slot.label for slot in misfits)
-    return {field: (
-        f"{model.display_name} is the {labels} of the Global Integration Settings;"
-        " choose another model there before changing its provider or type."
-    )}
-
-
-def activation_blockers(models: Sequence[AIModelConfig]) -> dict[int, list[str]]:
-    """Model id → the prices it lacks to be activated."""
-    blockers = {}
-    for model in models:
-        missing = missing_prices(model)
-        if missing:
-            blockers[model.id] = missing
-    return blockers
-
-
-def _set_active(models: Sequence[AIModelConfig], active: bool) -> list[AIModelConfig]:
-    """Flip `is_active` on the models that differ, audit each, commit once."""
-    changed = [model for model in models if model.is_active != active]
-    action = "activate" if active else "deactivate"
-    for model in changed:
-        model.is_active = active
-        audit.record(action, OBJECT_TYPE, str(model.id), model.label,
-                     {"is_active": [not active, active]})
-    commit_or_conflict(_names(changed) if changed else "The catalogue")
-    return changed
-
-
-def deactivate_models(models: Sequence[AIModelConfig]) -> list[AIModelConfig]:
-    """Deactivate the models; refused (nothing written) when a global setting uses any of them."""
-    blockers = deactivation_blockers([model for model in models if model.is_active])
-    if blockers:
-        blocked = [model for model in models if model.id in blockers]
-        details = "; ".join(
-            f"{model.display_name} is the {' and '.join(blockers[model.id])} of the global settings"
-            for model in blocked
-        )
-        raise ModelInUse(
-            f"Cannot deactivate {_names(blocked)}: {details}. Choose another model in the"
-            " Global Integration Settings first.",
-            {str(model.id): ", ".join(blockers[model.id]) for model in blocked},
-        )
-    return _set_active(models, False)
-
-
-def activate_models(models: Sequence[AIModelConfig]) -> list[AIModelConfig]:
-    """Activate the models; refused (nothing written) when any lacks the pricing its type needs."""
-    blockers = activation_blockers([model for model in models if not model.is_active])
-    if blockers:
-        blocked = [model for model in models if model.id in blockers]
-        raise ValidationFailed(
-            f"Cannot activate {_names(blocked)}: an active model needs complete pricing"
-            " for its type. Add the missing prices first.",
-            {str(mid): "missing " + ", ".join(missing) for mid, missing in blockers.items()},
-        )
-    return _set_active(models, True)
-
-
-def toggle_active(model: AIModelConfig) -> AIModelConfig:
-    """Activate an inactive model or deactivate an active one, with the same guards."""
-    if model.is_active:
-        deactivate_models([model])
-    else:
-        activate_models([model])
-    return model
-
-
-def _in_use_message(model: AIModelConfig, usage: Usage) -> str:
-    """The sentence that lists what keeps `model` from being deleted."""
-    places = [f"global setting {label}" for label in usage.global_labels]
-    places += [f"account {account.name}" for account in usage.accounts]
-    if usage.more_accounts:
-        places.append(f"{usage.more_accounts} more accounts")
-    return f"Cannot delete {model.display_name} ({model.model_name}): used by {', '.join(places)}."
-
-
-def delete_model(model: AIModelConfig) -> None:
-    """Delete an unused model with an audit entry; refused with ModelInUse when anything uses it."""
-    usage = usage_for([model.id], account_limit=NAMED_ACCOUNTS)[model.id]
-    if usage.in_use:
-        raise ModelInUse(_in_use_message(model, usage))
-    name = f"{model.display_name} ({model.model_name})"
-    before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
-    audit.record("delete", OBJECT_TYPE, str(model.id), model.label,
-                 {field: [value, None] for field, value in before.items()})
-    try:
-        # A Core DELETE: the ORM would quietly set referencing FKs to NULL; the database refuses.
-        db.session.execute(delete(AIModelConfig).where(AIModelConfig.id == model.id))
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ModelInUse(f"Cannot delete {name}: another record still refers to it.") from None

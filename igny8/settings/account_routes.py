@@ -6,16 +6,18 @@ from flask_login import current_user
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
-from igny8.models import SLOTS, AIModelConfig
+from igny8.models import SLOTS
 from igny8.services import account_settings as service
+from igny8.services.audit import Actor
+from igny8.services.locking import version_of
 from igny8.services.numbers import parse_id, parse_page
 from igny8.services.resolution import is_model_id
-from igny8.services.settings import (
+from igny8.services.global_settings import (
     active_models_by_slot,
     global_models,
     load_global_settings,
-    models_by_id,
 )
+from igny8.services.slot_choices import models_by_id
 from igny8.settings.forms import (
     AccountSettingsForm,
     BulkOverrideForm,
@@ -73,7 +75,7 @@ def account_form(account, global_row, formdata_from_request: bool) -> AccountSet
     models = models_by_id(overrides.values())
     selected = {name: models.get(raw) if is_model_id(raw) else None
                 for name, raw in overrides.items()}
-    data = {**selected, "version": settings.version if settings is not None else 0}
+    data = {**selected, "version": version_of(settings)}
     form = AccountSettingsForm(data=data) if formdata_from_request else AccountSettingsForm(
         formdata=None, data=data)
     form.use_choices(selected, account_blank_texts(global_row))
@@ -119,7 +121,8 @@ def save_account(account_id: int):
         flash_form_errors(form, f"Settings of {account.name}")
         return render_account(account, form, 400)
     try:
-        changes = service.update_account_settings(account, form.selections(), form.version.data)
+        changes = service.update_account_settings(
+            account.id, form.selected_ids(), form.version.data, Actor.for_user(current_user))
     except ConflictError as error:
         flash(error.message, "danger")
         return render_account(load_or_404(account_id), status=page_status(error))
@@ -141,17 +144,6 @@ def selected_account_ids() -> list[int]:
     return sorted(set(ids))
 
 
-def bulk_target(form: BulkOverrideForm) -> tuple[str, AIModelConfig | None]:
-    """The slot and model (None: clear) the bulk action names; unknown models are refused."""
-    slot_name, model_id = parse_bulk_action(form.action.data)
-    if model_id is None:
-        return slot_name, None
-    model = models_by_id([model_id]).get(model_id)
-    if model is None:
-        raise ValidationFailed(f"model {model_id} does not exist", {"action": "unknown model"})
-    return slot_name, model
-
-
 @bp.post("/accounts/bulk")
 @roles_required(ADMIN)
 def bulk_override():
@@ -165,13 +157,15 @@ def bulk_override():
         return render_accounts(400)
     try:
         selected = service.load_accounts(account_ids)
-        slot_name, model = bulk_target(form)
+        slot_name, model_id = parse_bulk_action(form.action.data)
+        model = service.bulk_model(model_id)
         if form.confirmed.data != "yes":
             preview = service.bulk_preview(selected, slot_name)
             return render_template(
                 "settings/bulk_confirm.html", title="Confirm bulk change", form=form,
                 preview=preview, slot=SLOTS[slot_name], model=model)
-        changed = service.bulk_set_override(selected, slot_name, model)
+        changed = service.bulk_set_override(account_ids, slot_name, model_id,
+                                            Actor.for_user(current_user))
     except ValidationFailed as error:
         flash(f"Bulk change not applied: {error.message}", "danger")
         return render_accounts(page_status(error))

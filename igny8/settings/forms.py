@@ -57,6 +57,10 @@ class SlotForm(FlaskForm):
         """The chosen model (or None) per slot."""
         return {field.name: field.data for field in self.slot_fields()}
 
+    def selected_ids(self) -> dict[str, int | None]:
+        """The chosen model's id (or None) per slot, as the settings services take them."""
+        return {name: model.id if model else None for name, model in self.selections().items()}
+
 
 def _add_slot_fields(form_class: type[SlotForm]) -> type[SlotForm]:
     """Add one QuerySelectField per slot, so a new slot needs no form change."""

@@ -11,7 +11,7 @@ from wtforms.widgets import Select, html_params
 
 from igny8 import caching
 from igny8.models import SLOTS, AIModelConfig
-from igny8.services.settings import SlotUsage, active_models_by_slot, slot_usage
+from igny8.services.global_settings import SlotUsage, active_models_by_slot, slot_usage
 
 
 def option_html(value: Any, label: str, selected: bool = False) -> str:

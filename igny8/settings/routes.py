@@ -8,12 +8,14 @@ from werkzeug.routing import BuildError
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, AIModelConfig
-from igny8.services.settings import (
+from igny8.services.audit import Actor
+from igny8.services.global_settings import (
     global_models,
     load_global_settings,
     slot_problem,
     update_global_settings,
 )
+from igny8.services.locking import version_of
 from igny8.settings.forms import GlobalSettingsForm, SlotForm
 from igny8.settings.options import cached_slot_usage
 
@@ -76,7 +78,7 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
     row = load_global_settings()
     current = global_models(row)
     if form is None:
-        form = GlobalSettingsForm(formdata=None, data={**current, "version": _version(row)})
+        form = GlobalSettingsForm(formdata=None, data={**current, "version": version_of(row)})
         form.use_choices(current, global_blank_texts())
     form.use_cached_options()
     page = render_template(
@@ -93,11 +95,6 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
     return page, status
 
 
-def _version(row) -> int | None:
-    """The version the form carries; 0 while the row does not exist (its creation is a change)."""
-    return row.version if row is not None else 0
-
-
 @bp.get("/global")
 @roles_required(ADMIN, SUPPORT)
 def global_settings():
@@ -111,14 +108,15 @@ def save_global_settings():
     """Store the admin's choices; invalid input or a stale version changes nothing."""
     row = load_global_settings()
     current = global_models(row)
-    form = GlobalSettingsForm(data={**current, "version": _version(row)})
+    form = GlobalSettingsForm(data={**current, "version": version_of(row)})
     form.use_choices(current, global_blank_texts())
     if not form.validate():
         flash_form_errors(form, "Global settings")
         return render_global(form, 400)
     warnings = current_warnings(form.selections())  # read before the commit expires the rows
     try:
-        changes = update_global_settings(form.selections(), form.version.data)
+        changes = update_global_settings(form.selected_ids(), form.version.data,
+                                         Actor.for_user(current_user))
     except ConflictError as error:
         flash(error.message, "danger")
         return render_global(status=page_status(error))

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from igny8.api.models_routes import LIST_PAGES
 from igny8.services import catalogue as catalogue_service
-from igny8.services import usage
 from tests.api.conftest import commit
 from tests.factories import TextModelFactory
 
@@ -34,10 +33,10 @@ def test_edits_toggles_additions_and_deletions_show_on_the_next_list(api, db):
     assert listed(api)["writer"] == ("0.15", True)
     catalogue_service.update_model(model, input_price_per_1m="0.25")
     assert listed(api)["writer"] == ("0.25", True)
-    usage.deactivate_models([model])
+    catalogue_service.deactivate_models([model])
     assert listed(api)["writer"] == ("0.25", False)
     api.post("/api/v1/models", {"provider": "openai", "model_type": "text",
                                 "model_name": "newcomer", "display_name": "Newcomer"})
     assert "newcomer" in listed(api)
-    usage.delete_model(spare)
+    catalogue_service.delete_model(spare)
     assert "spare" not in listed(api)

@@ -1,7 +1,8 @@
-"""Global integration settings: slot choices, usage counts, audited and locked updates."""
+"""Global integration settings (row 1): the model per slot, each slot's choices and followers,
+and the audited update both the settings screen and the API call with model ids."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models import (
     GLOBAL_SETTINGS_ID,
@@ -21,11 +21,12 @@ from igny8.models import (
     get_slot,
 )
 from igny8.services import audit
-from igny8.services.locking import check_version, commit_or_conflict
-from igny8.services.resolution import is_model_id
+from igny8.services.audit import Actor
+from igny8.services.locking import check_version
+from igny8.services.slot_choices import chosen_models, model_ref, models_by_id, raise_if_invalid
+from igny8.services.unit_of_work import Entry, commit
 
 GLOBAL_REPR = "Global integration settings"
-Selections = Mapping[str, AIModelConfig | None]
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,6 @@ class SlotUsage:
 
     followers: int
     overrides: int
-
-
-def model_ref(model: AIModelConfig | None) -> str | None:
-    """How a model is named in the history: `GPT-4o Mini (gpt-4o-mini)`."""
-    return None if model is None else f"{model.display_name} ({model.model_name})"
 
 
 def active_models_by_slot() -> dict[str, list[AIModelConfig]]:
@@ -51,15 +47,6 @@ def active_models_by_slot() -> dict[str, list[AIModelConfig]]:
     )
     models = db.session.scalars(query).all()
     return {name: [m for m in models if slot.accepts(m)] for name, slot in SLOTS.items()}
-
-
-def models_by_id(ids: Iterable[Any]) -> dict[int, AIModelConfig]:
-    """The models with these ids in one query (none when no id is a model id)."""
-    wanted = sorted({value for value in ids if is_model_id(value)})
-    if not wanted:
-        return {}
-    query = select(AIModelConfig).where(AIModelConfig.id.in_(wanted))
-    return {model.id: model for model in db.session.scalars(query)}
 
 
 def slot_problem(name: str, model: AIModelConfig | None) -> str | None:
@@ -109,33 +96,14 @@ def slot_usage() -> dict[str, SlotUsage]:
     }
 
 
-def _invalid_choices(selections: Selections, stored_ids: Mapping[str, Any]) -> dict[str, str]:
-    """Field errors for selections that may not be stored; an unchanged stored value may stay."""
-    errors = {}
-    for name, model in selections.items():
-        slot = get_slot(name)
-        if model is None or model.id == stored_ids.get(name):
-            continue
-        reason = slot.why_not(model)
-        if reason:
-            errors[name] = f"{slot.label}: not a valid choice ({reason})"
-    return errors
-
-
-def raise_if_invalid(what: str, selections: Selections, stored_ids: Mapping[str, Any]) -> None:
-    """Refuse the whole update, before any write, when one selection is invalid."""
-    errors = _invalid_choices(selections, stored_ids)
-    if errors:
-        raise ValidationFailed(f"{what} not saved: " + "; ".join(errors.values()), errors)
-
-
 def update_global_settings(
-    selections: Selections, expected_version: int | None
+    model_ids: Mapping[str, Any], expected_version: int | None, actor: Actor = audit.SYSTEM
 ) -> dict[str, list[str | None]]:
-    """Store the chosen model per slot (creating row 1 if missing); return the audited changes."""
+    """Point each slot named at the model id (None clears), creating row 1 if missing; return
+    the audited changes. An unknown or unfit id, or a stale version, writes nothing."""
+    selections = chosen_models(model_ids, GLOBAL_REPR)
     row = load_global_settings()
-    if row is not None:
-        check_version(row, expected_version, GLOBAL_REPR)
+    check_version(row, expected_version, GLOBAL_REPR)
     stored = {name: getattr(row, get_slot(name).column) if row else None for name in selections}
     raise_if_invalid(GLOBAL_REPR, selections, stored)
     before = models_by_id(stored.values())
@@ -152,6 +120,6 @@ def update_global_settings(
         db.session.add(row)
     for name, model in selections.items():
         setattr(row, get_slot(name).column, model.id if model else None)
-    audit.record(action, "global_settings", str(GLOBAL_SETTINGS_ID), GLOBAL_REPR, changes)
-    commit_or_conflict(GLOBAL_REPR)
+    commit(actor, GLOBAL_REPR,
+           [Entry(action, "global_settings", GLOBAL_SETTINGS_ID, GLOBAL_REPR, changes)])
     return changes
