@@ -3,9 +3,10 @@
 Run: .venv/bin/python bench/http_bench.py --scale [--accounts 1000 300000] [--duration 8]
 One throwaway PostgreSQL database per size (`flask db upgrade`, the HTTP benchmark's 1,000 models
 and global row, the accounts and their settings loaded with COPY), one gunicorn per database.
-In rounds that alternate the sizes, so both see the same machine load: `wrk` on the warm catalogue
-list, global settings form and API models list, and the median of in-process warm requests
-(Flask test client, each request in its own app context as under gunicorn). The cost ratio
+For the warm catalogue list, global settings form and API models list: the median of in-process
+warm requests (Flask test client, each request in its own app context as under gunicorn),
+alternating the sizes request by request, then `wrk` in rounds alternating the sizes, so both
+see the same machine load. The cost ratio
 (largest size against smallest) must be <= 1.5 for every page.
 """
 from __future__ import annotations
@@ -105,33 +106,41 @@ class InProcess:
             event.remove(self.engine, "before_cursor_execute", record)
         return len(statements)
 
-    def timings(self, target, repeat: int) -> list[float]:
-        """Milliseconds of `repeat` warm requests."""
+    def timing(self, target) -> float:
+        """Milliseconds of one request."""
+        started = time.perf_counter()
         self.get(target)
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            self.get(target)
-            times.append((time.perf_counter() - started) * 1000)
-        return times
+        return (time.perf_counter() - started) * 1000
+
+
+def in_process(sizes, clients, args, results: dict) -> None:
+    """Warm in-process requests, alternating the sizes request by request (same load for both)."""
+    for target in SCALE_TARGETS:
+        for size in sizes:
+            clients[size].get(target)
+        for _ in range(args.requests):
+            for size in sizes:
+                results[size, target.name]["ms"].append(clients[size].timing(target))
+        print(f"  in-process {target.name}: " + ", ".join(
+            f"{size:,} accounts {statistics.median(results[size, target.name]['ms']):.2f} ms"
+            for size in sizes), flush=True)
 
 
 def measure(sizes, servers, clients, keys, args, folder: Path) -> dict:
-    """Per (size, page): wrk figures and in-process timings, the sizes alternating per round."""
+    """Per (size, page): in-process timings, then wrk figures in rounds alternating the sizes."""
     results = {(size, t.name): {"wrk": [], "ms": []} for size in sizes for t in SCALE_TARGETS}
+    in_process(sizes, clients, args, results)
     for round_no in range(args.rounds):
         for size in sizes:
             for target in SCALE_TARGETS:
                 entry = results[size, target.name]
-                entry["ms"] += clients[size].timings(target, args.requests // args.rounds)
                 headers = servers[size][1] if target.auth == "session" else {
                     "Authorization": f"Bearer {keys[size]}"}
                 output = run_wrk(servers[size][0] + target.path(0), headers, args)
                 (folder / f"scale-{size}-{target.name}-{round_no}.txt").write_text(output)
                 entry["wrk"].append({**parse_wrk(output), "load": os.getloadavg()[0]})
-                print(f"  round {round_no + 1}, {size:,} accounts, {target.name}: "
-                      f"{entry['wrk'][-1]['rps']:.1f} req/s, in-process median "
-                      f"{statistics.median(entry['ms']):.2f} ms", flush=True)
+                print(f"  wrk round {round_no + 1}, {size:,} accounts, {target.name}: "
+                      f"{entry['wrk'][-1]['rps']:.1f} req/s", flush=True)
     return results
 
 
