@@ -1,4 +1,4 @@
-"""Fixtures: one app per database backend (SQLite and PostgreSQL), a clean database per test."""
+"""Fixtures: an app per backend (SQLite, PostgreSQL), a clean database per test, auth, catalogue."""
 from __future__ import annotations
 
 import os
@@ -7,12 +7,12 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
-from sqlalchemy import event
 
 from igny8 import create_app
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
-from tests.factories import TEST_PASSWORD, UserFactory, create_catalogue
+from tests.factories import create_catalogue
+from tests.helpers import AuthActions, QueryCounter, app_with_tables
 
 PG_ADMIN_URL = os.environ.get(
     "IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -79,13 +79,8 @@ def backend(request) -> str:
 
 @pytest.fixture(scope="session")
 def _session_app(backend, fresh_database_url):
-    app = create_app(TestingConfig(fresh_database_url(backend)))
-    with app.app_context():
-        _db.create_all()
-    yield app
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with app_with_tables(fresh_database_url(backend)) as app:
+        yield app
 
 
 def _empty_all_tables() -> None:
@@ -102,6 +97,16 @@ def _empty_all_tables() -> None:
                 "SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'"
             ).first():
                 conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+@pytest.fixture
+def migration_app(backend, fresh_database_url):
+    """An app on an empty database of the backend, its context pushed."""
+    app = create_app(TestingConfig(fresh_database_url(backend)))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 @pytest.fixture
@@ -125,60 +130,10 @@ def client(app):
     return app.test_client()
 
 
-class AuthActions:
-    """Signs the test client in and out as a user of a given role."""
-
-    def __init__(self, client) -> None:
-        self.client = client
-        self.user = None
-
-    def login(self, role: str = "admin", via_form: bool = False, **fields):
-        """Create a user with `role` and sign the client in (session, or the real form)."""
-        self.user = UserFactory(role=role, **fields)
-        _db.session.commit()
-        if via_form:
-            response = self.client.post(
-                "/auth/login", data={"email": self.user.email, "password": TEST_PASSWORD}
-            )
-            assert response.status_code == 302, response.get_data(as_text=True)
-        else:
-            with self.client.session_transaction() as session:
-                session["_user_id"] = str(self.user.id)
-                session["_fresh"] = True
-        return self.user
-
-    def logout(self):
-        """Sign out through the real POST endpoint."""
-        return self.client.post("/auth/logout")
-
-
 @pytest.fixture
 def auth(client):
     """`auth.login(role="admin"|"support") -> User`, `auth.logout()` for the `client`."""
     return AuthActions(client)
-
-
-class QueryCounter:
-    """Counts SQL statements sent while active."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _record(self, conn, cursor, statement, *args) -> None:
-        self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        """How many statements ran."""
-        return len(self.statements)
-
-    def __enter__(self) -> "QueryCounter":
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._record)
 
 
 @pytest.fixture

@@ -34,11 +34,20 @@ class BaseFactory(SQLAlchemyModelFactory):
         sqlalchemy_session_persistence = "flush"
 
 
-class TextModelFactory(BaseFactory):
-    """An active, priced OpenAI text model; a trait makes one of the named catalogue rows."""
+class AIModelFactory(BaseFactory):
+    """What text and image rows share: an active OpenAI model without aliases or notes."""
 
     class Meta:
         model = AIModelConfig
+
+    provider = "openai"
+    is_active = True
+    aliases = factory.LazyFunction(list)
+    notes = ""
+
+
+class TextModelFactory(AIModelFactory):
+    """An active, priced OpenAI text model; a trait makes one of the named catalogue rows."""
 
     class Params:
         gpt_4o_mini = factory.Trait(model_name="gpt-4o-mini", display_name="GPT-4o Mini")
@@ -56,24 +65,17 @@ class TextModelFactory(BaseFactory):
         claude_35_sonnet = factory.Trait(provider="anthropic", model_name="claude-3-5-sonnet",
                                          display_name="Claude 3.5 Sonnet")
 
-    provider = "openai"
     model_type = "text"
     model_name = factory.Sequence(lambda n: f"test-text-{n}")
     display_name = factory.Sequence(lambda n: f"Test Text {n}")
-    is_active = True
     input_price_per_1m = Decimal("0.15")
     output_price_per_1m = Decimal("0.60")
     context_window = 128000
     max_output_tokens = 16384
-    aliases = factory.LazyFunction(list)
-    notes = ""
 
 
-class ImageModelFactory(BaseFactory):
+class ImageModelFactory(AIModelFactory):
     """An active, priced OpenAI image model; a trait makes one of the named catalogue rows."""
-
-    class Meta:
-        model = AIModelConfig
 
     class Params:
         dall_e_3 = factory.Trait(model_name="dall-e-3", display_name="DALL-E 3")
@@ -85,14 +87,10 @@ class ImageModelFactory(BaseFactory):
                                      display_name="Runware FLUX",
                                      is_active=False, price_per_image=Decimal("0.0035"))
 
-    provider = "openai"
     model_type = "image"
     model_name = factory.Sequence(lambda n: f"test-image-{n}")
     display_name = factory.Sequence(lambda n: f"Test Image {n}")
-    is_active = True
     price_per_image = Decimal("0.04")
-    aliases = factory.LazyFunction(list)
-    notes = ""
 
 
 class AccountFactory(BaseFactory):

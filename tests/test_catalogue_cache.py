@@ -9,12 +9,12 @@ from igny8.models import SLOTS
 from igny8.services import account_settings, api_keys
 from igny8.services.catalogue import update_model
 from igny8.services.global_settings import update_global_settings
-from tests.api.conftest import ApiClient
-from tests.conftest import AuthActions
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory,
 )
-from tests.test_catalogue_views import BASE, form_data
+from tests.helpers import CATALOGUE_URL as BASE
+from tests.helpers import ApiClient, AuthActions
+from tests.helpers import model_form_data as form_data
 
 LIST = BASE + "/?per_page=100"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -4,14 +4,15 @@ import re
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from igny8.models import Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models.audit import AuditEntry
 from igny8.services.usage import Usage
 from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory
-
-BASE = "/admin/ai-models"
+from tests.helpers import CATALOGUE_URL as BASE
+from tests.helpers import model_count
+from tests.helpers import model_form_data as form_data
 
 
 def text_of(response) -> str:
@@ -24,11 +25,6 @@ def audit(db, action):
     query = select(AuditEntry).where(AuditEntry.object_type == "ai_model",
                                      AuditEntry.action == action)
     return list(db.session.scalars(query))
-
-
-def model_count(db) -> int:
-    """How many catalogue rows exist."""
-    return db.session.scalar(select(func.count()).select_from(AIModelConfig))
 
 
 pytestmark = pytest.mark.catalogue("listing")
@@ -227,17 +223,6 @@ def test_list_page_runs_a_constant_number_of_queries(app, client, auth, db, coun
 
 
 # --- create / edit -----------------------------------------------------------------------------
-
-def form_data(**overrides):
-    """A valid create form for an active OpenAI text model."""
-    data = {"display_name": "GPT-4.1", "model_name": "gpt-4.1", "provider": "openai",
-            "model_type": "text", "is_active": "y", "input_price_per_1m": "2.00",
-            "cached_input_price_per_1m": "0.50", "output_price_per_1m": "$8",
-            "price_per_image": "", "context_window": "1,047,576", "max_output_tokens": "32768",
-            "aliases": "gpt-4.1-2025-04-14\ngpt4.1", "deprecation_date": "", "notes": "",
-            "price_source": "https://openai.com/api/pricing", "price_checked_on": "2026-11-01"}
-    data.update(overrides)
-    return data
 
 
 def field_error(html: str, field: str) -> str:

@@ -10,10 +10,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from igny8 import create_app
-from igny8 import config as igny8_config
 from igny8.extensions import db
 from igny8.services import usage as usage_service
+from tests.helpers import named_objects_in_database, named_objects_in_models, reflect
 
 pytestmark = [
     pytest.mark.migrations,
@@ -53,53 +52,6 @@ LEGACY_CONFIGS = [
     {"openai_model": "gpt-5.2", "max_tokens": 2048},
     {"openai_model": "", "dalle_model": None, "runware_model": 5, "api_key": "sk-a7"},
 ]
-
-
-@pytest.fixture
-def migration_app(backend, fresh_database_url):
-    """An app on an empty database of the backend, its context pushed."""
-    app = create_app(igny8_config.TestingConfig(fresh_database_url(backend)))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def reflect() -> sa.MetaData:
-    """The tables as the database has them now."""
-    metadata = sa.MetaData()
-    metadata.reflect(bind=db.engine)
-    return metadata
-
-
-def sqlite_expression_indexes(table: str) -> set[str]:
-    """Names of the table's expression indexes, which SQLAlchemy does not reflect on SQLite."""
-    if db.engine.dialect.name != "sqlite":
-        return set()
-    query = sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t")
-    with db.engine.connect() as conn:
-        rows = conn.execute(query, {"t": table}).all()
-    return {name for name, sql in rows if "json_extract(" in (sql or "")}
-
-
-def named_objects_in_database(table: str) -> set[str]:
-    """Names of the table's check, unique and foreign key constraints and indexes."""
-    inspector = sa.inspect(db.engine)
-    found = [
-        *inspector.get_check_constraints(table),
-        *inspector.get_unique_constraints(table),
-        *inspector.get_foreign_keys(table),
-        *(i for i in inspector.get_indexes(table) if "duplicates_constraint" not in i),
-    ]
-    return {item["name"] for item in found} | sqlite_expression_indexes(table)
-
-
-def named_objects_in_models(table: str) -> set[str]:
-    """The same names as the models and the naming convention render them on this backend."""
-    preparer = db.engine.dialect.identifier_preparer
-    model = db.metadata.tables[table]
-    constraints = [c for c in model.constraints if not isinstance(c, sa.PrimaryKeyConstraint)]
-    return {preparer.format_constraint(item) for item in [*constraints, *model.indexes]}
 
 
 def catalogue_row(provider, model_type, name, display, aliases) -> dict:

@@ -11,7 +11,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.test_settings_views import options, selected, text
+from tests.helpers import options, selected, text
 
 ACCOUNTS_URL = "/admin/settings/accounts"
 BULK_URL = "/admin/settings/accounts/bulk"

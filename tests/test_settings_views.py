@@ -1,6 +1,5 @@
 """Global and account integration settings screens as admins and support staff see them."""
 import re
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -13,23 +12,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-
-GLOBAL_URL = "/admin/settings/global"
-
-
-def options(page: str, select_name: str) -> list[str]:
-    """The option texts of one <select> on the page."""
-    match = re.search(rf'<select[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S)
-    assert match, f"no select {select_name}"
-    found = re.findall(r"<option[^>]*>(.*?)</option>", match.group(1), re.S)
-    return [unescape(option).strip() for option in found]
-
-
-def selected(page: str, select_name: str) -> str:
-    """The text of the selected option of one <select>."""
-    match = re.search(rf'<select[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S)
-    found = re.search(r"<option[^>]*selected[^>]*>(.*?)</option>", match.group(1), re.S)
-    return unescape(found.group(1)).strip()
+from tests.helpers import GLOBAL_URL, options, selected, text
 
 
 def form_data(models, version, **overrides):
@@ -38,11 +21,6 @@ def form_data(models, version, **overrides):
     data.update(overrides)
     data["version"] = str(version)
     return data
-
-
-def text(response) -> str:
-    """The response body as text with entities decoded."""
-    return unescape(response.get_data(as_text=True))
 
 
 def test_dropdowns_hold_exactly_the_slot_rule_with_prices(client, auth, catalogue):

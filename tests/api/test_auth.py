@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from igny8.models import AIModelConfig, ApiKey
 from igny8.services import api_keys
-from tests.api.conftest import commit, error_of
+from tests.helpers import commit, error_of
 from tests.factories import AccountFactory, TextModelFactory
 
 WRITES = [

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import commit, error_of, model_count
+from tests.helpers import commit, error_of, model_count
 from tests.factories import AccountFactory, TextModelFactory
 
 HUGE = "9" * 30

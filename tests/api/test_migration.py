@@ -4,8 +4,7 @@ import pytest
 
 from igny8.extensions import db
 from igny8.services import api_keys
-from tests.test_migrations import (  # noqa: F401  (migration_app is a fixture)
-    migration_app,
+from tests.helpers import (
     named_objects_in_database,
     named_objects_in_models,
     reflect,
@@ -16,7 +15,7 @@ TABLE = "igny8_api_keys"
 
 
 def test_0009_creates_the_keys_table_with_named_constraints_and_downgrades(
-    migration_app,  # noqa: F811  (the imported fixture)
+    migration_app,
 ):
     flask_migrate.upgrade(revision="0009_api_keys")
     assert named_objects_in_database(TABLE) == named_objects_in_models(TABLE)

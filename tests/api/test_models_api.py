@@ -1,7 +1,7 @@
 """/api/v1/models: listing with filters and pages, reading one."""
 import pytest
 
-from tests.api.conftest import commit, error_of
+from tests.helpers import commit, error_of
 from tests.factories import ImageModelFactory, TextModelFactory
 
 

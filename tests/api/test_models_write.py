@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from igny8.models import AIModelConfig
-from tests.api.conftest import audit_rows, commit, error_of, model_count
+from tests.helpers import audit_rows, commit, error_of, model_count
 from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory
 
 MISSING = object()

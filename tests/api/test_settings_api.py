@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from igny8.models import AuditEntry, GlobalIntegrationSettings, IntegrationSettings
-from tests.api.conftest import commit, error_of
+from tests.helpers import commit, error_of
 from tests.factories import (
     AccountFactory,
     GlobalSettingsFactory,

@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from igny8 import create_app
-from igny8.config import REPO_ROOT, TestingConfig
+from igny8.config import REPO_ROOT
 from igny8.extensions import db
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import app_with_tables
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
@@ -44,14 +44,8 @@ def browser_context_args(browser_context_args):
 def live_app(tmp_path_factory):
     """The app on a fresh SQLite file database, with CSRF on as in production."""
     path = tmp_path_factory.mktemp("browser") / "igny8.db"
-    app = create_app(TestingConfig(f"sqlite:///{path}"))
-    app.config["WTF_CSRF_ENABLED"] = True
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with app_with_tables(f"sqlite:///{path}", WTF_CSRF_ENABLED=True) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,275 @@
+"""Helpers the test modules share: page reading, rows, API and auth clients, schema names."""
+from __future__ import annotations
+
+import json as jsonlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+import sqlalchemy as sa
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from openapi_schema_validator import OAS30Validator
+from sqlalchemy import event, func, select
+
+from igny8 import create_app
+from igny8.config import TestingConfig
+from igny8.extensions import db
+from igny8.models import AIModelConfig, AuditEntry
+from tests.factories import TEST_PASSWORD, UserFactory
+
+CATALOGUE_URL = "/admin/ai-models"
+
+
+# --- pages and forms ---------------------------------------------------------------------------
+
+GLOBAL_URL = "/admin/settings/global"
+
+
+def options(page: str, select_name: str) -> list[str]:
+    """The option texts of one <select> on the page."""
+    match = re.search(rf'<select[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S)
+    assert match, f"no select {select_name}"
+    found = re.findall(r"<option[^>]*>(.*?)</option>", match.group(1), re.S)
+    return [unescape(option).strip() for option in found]
+
+
+def selected(page: str, select_name: str) -> str:
+    """The text of the selected option of one <select>."""
+    match = re.search(rf'<select[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S)
+    found = re.search(r"<option[^>]*selected[^>]*>(.*?)</option>", match.group(1), re.S)
+    return unescape(found.group(1)).strip()
+
+
+def text(response) -> str:
+    """The response body as text with entities decoded."""
+    return unescape(response.get_data(as_text=True))
+
+
+def model_form_data(**overrides):
+    """A valid create form for an active OpenAI text model."""
+    data = {"display_name": "GPT-4.1", "model_name": "gpt-4.1", "provider": "openai",
+            "model_type": "text", "is_active": "y", "input_price_per_1m": "2.00",
+            "cached_input_price_per_1m": "0.50", "output_price_per_1m": "$8",
+            "price_per_image": "", "context_window": "1,047,576", "max_output_tokens": "32768",
+            "aliases": "gpt-4.1-2025-04-14\ngpt4.1", "deprecation_date": "", "notes": "",
+            "price_source": "https://openai.com/api/pricing", "price_checked_on": "2026-11-01"}
+    data.update(overrides)
+    return data
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+def commit() -> None:
+    """Commit what factories flushed, so the API sees it."""
+    db.session.commit()
+
+
+def model_count(db) -> int:
+    """How many catalogue rows exist."""
+    return db.session.scalar(select(func.count()).select_from(AIModelConfig))
+
+
+def audit_rows(db, object_type="ai_model"):
+    """Audit entries of one object type, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.object_type == object_type)
+    return db.session.scalars(query.order_by(AuditEntry.id)).all()
+
+
+@contextmanager
+def app_with_tables(database_url: str, **settings) -> Iterator:
+    """An app on `database_url` with every table created; its connections closed afterwards."""
+    app = create_app(TestingConfig(database_url))
+    app.config.update(settings)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+class AuthActions:
+    """Signs the test client in and out as a user of a given role."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.user = None
+
+    def login(self, role: str = "admin", via_form: bool = False, **fields):
+        """Create a user with `role` and sign the client in (session, or the real form)."""
+        self.user = UserFactory(role=role, **fields)
+        db.session.commit()
+        if via_form:
+            response = self.client.post(
+                "/auth/login", data={"email": self.user.email, "password": TEST_PASSWORD}
+            )
+            assert response.status_code == 302, response.get_data(as_text=True)
+        else:
+            with self.client.session_transaction() as session:
+                session["_user_id"] = str(self.user.id)
+                session["_fresh"] = True
+        return self.user
+
+    def logout(self):
+        """Sign out through the real POST endpoint."""
+        return self.client.post("/auth/logout")
+
+
+class QueryCounter:
+    """Counts SQL statements sent while active."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, *args) -> None:
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        """How many statements ran."""
+        return len(self.statements)
+
+    def __enter__(self) -> "QueryCounter":
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+_documents: dict[int, tuple[dict, OpenAPI]] = {}
+
+
+def openapi_for(app) -> tuple[dict, OpenAPI]:
+    """The app's generated OpenAPI document and its validator, built once per app."""
+    if id(app) not in _documents:
+        spec = app.test_client().get("/api/v1/openapi.json").get_json()
+        _documents[id(app)] = (spec, OpenAPI.from_dict(spec))
+    return _documents[id(app)]
+
+
+def check_error_shape(spec: dict, body: dict) -> None:
+    """An error body matches the Error component (for paths the document cannot know)."""
+    document = {**spec["components"]["schemas"]["Error"], "components": spec["components"]}
+    errors = [e.message for e in OAS30Validator(document).iter_errors(body)]
+    assert errors == [], errors
+
+
+def check_against_spec(app, method: str, url: str, response) -> None:
+    """Validate the response (status, headers, JSON body) against the generated document."""
+    spec, openapi = openapi_for(app)
+    parts = urlsplit(url)
+    if response.status_code >= 400:
+        check_error_shape(spec, response.get_json())
+    if response.status_code in (404, 405) and response.get_json()["error"]["code"] in (
+        "not_found", "method_not_allowed"
+    ) and not _documented(spec, method, parts.path):
+        return  # the route itself does not exist: only the error shape applies
+    request = MockRequest("http://localhost", method.lower(), parts.path,
+                          args=dict(parse_qsl(parts.query)))
+    answer = MockResponse(response.data, response.status_code, dict(response.headers),
+                          content_type=response.mimetype or "application/json")
+    openapi.validate_response(request, answer)
+
+
+def _documented(spec: dict, method: str, path: str) -> bool:
+    """Whether the document has an operation for this method on a matching path."""
+    for pattern, item in spec["paths"].items():
+        pieces, actual = pattern.split("/"), path.split("/")
+        if len(pieces) == len(actual) and all(
+            p == a or (p.startswith("{") and a.isdigit()) for p, a in zip(pieces, actual)
+        ) and method.lower() in item:
+            return True
+    return False
+
+
+class ApiClient:
+    """Sends requests with a bearer key and checks every answer against the OpenAPI document."""
+
+    def __init__(self, app, client, key: str | None) -> None:
+        self.app, self.client, self.key = app, client, key
+
+    def request(self, method: str, url: str, json=None, *, key: str | None = "default",
+                headers: dict | None = None, data=None, content_type: str | None = None):
+        """One request; `key=None` sends none; `data` sends a raw body."""
+        sent = dict(headers or {})
+        token = self.key if key == "default" else key
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        if json is not None:
+            data, content_type = jsonlib.dumps(json), content_type or "application/json"
+        response = self.client.open(url, method=method, data=data, headers=sent,
+                                    content_type=content_type)
+        check_against_spec(self.app, method, url, response)
+        return response
+
+    def get(self, url, **kwargs):
+        """GET."""
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url, json=None, **kwargs):
+        """POST a JSON body."""
+        return self.request("POST", url, json, **kwargs)
+
+    def patch(self, url, json=None, **kwargs):
+        """PATCH a JSON body."""
+        return self.request("PATCH", url, json, **kwargs)
+
+    def delete(self, url, **kwargs):
+        """DELETE."""
+        return self.request("DELETE", url, **kwargs)
+
+
+def error_of(response) -> dict:
+    """The `error` object of an error response."""
+    body = response.get_json()
+    assert set(body) == {"error"}, body
+    return body["error"]
+
+
+# --- the schema as the database has it (migration tests) ---------------------------------------
+
+
+def reflect() -> sa.MetaData:
+    """The tables as the database has them now."""
+    metadata = sa.MetaData()
+    metadata.reflect(bind=db.engine)
+    return metadata
+
+
+def sqlite_expression_indexes(table: str) -> set[str]:
+    """Names of the table's expression indexes, which SQLAlchemy does not reflect on SQLite."""
+    if db.engine.dialect.name != "sqlite":
+        return set()
+    query = sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t")
+    with db.engine.connect() as conn:
+        rows = conn.execute(query, {"t": table}).all()
+    return {name for name, sql in rows if "json_extract(" in (sql or "")}
+
+
+def named_objects_in_database(table: str) -> set[str]:
+    """Names of the table's check, unique and foreign key constraints and indexes."""
+    inspector = sa.inspect(db.engine)
+    found = [
+        *inspector.get_check_constraints(table),
+        *inspector.get_unique_constraints(table),
+        *inspector.get_foreign_keys(table),
+        *(i for i in inspector.get_indexes(table) if "duplicates_constraint" not in i),
+    ]
+    return {item["name"] for item in found} | sqlite_expression_indexes(table)
+
+
+def named_objects_in_models(table: str) -> set[str]:
+    """The same names as the models and the naming convention render them on this backend."""
+    preparer = db.engine.dialect.identifier_preparer
+    model = db.metadata.tables[table]
+    constraints = [c for c in model.constraints if not isinstance(c, sa.PrimaryKeyConstraint)]
+    return {preparer.format_constraint(item) for item in [*constraints, *model.indexes]}
