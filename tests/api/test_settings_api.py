@@ -2,7 +2,9 @@
 import pytest
 from sqlalchemy import select
 
+from igny8.errors import ValidationFailed
 from igny8.models import AuditEntry, GlobalIntegrationSettings, IntegrationSettings
+from igny8.services import account_settings, global_settings
 from tests.helpers import commit, error_of
 from tests.factories import (
     AccountFactory,
@@ -87,6 +89,25 @@ def test_patch_global_refuses_a_wrong_id_naming_the_field_and_writes_nothing(
     row = db.session.get(GlobalIntegrationSettings, 1)
     assert (row.openai_model_id, row.dalle_model_id) == (models["gpt4"].id, None)
     assert history(db, "global_settings") == []
+
+
+@pytest.mark.parametrize("path, call", [
+    ("/api/v1/settings/global",
+     lambda account_id, ids: global_settings.update_global_settings(ids, None)),
+    ("/api/v1/accounts/{account_id}/integration-settings",
+     lambda account_id, ids: account_settings.update_account_settings(account_id, ids, None)),
+])
+def test_an_unknown_id_gets_the_same_refusal_from_the_api_and_the_service(api, db, models, path,
+                                                                          call):
+    account_id = AccountFactory(name="Doors").id
+    commit()
+    response = api.patch(path.format(account_id=account_id), {"dalle_model": 987654})
+    with pytest.raises(ValidationFailed) as refused:
+        call(account_id, {"dalle_model": 987654})
+    error = error_of(response)
+    assert response.status_code == 422 and error["message"] == refused.value.message
+    assert error["fields"] == refused.value.fields == {
+        "dalle_model": "DALL-E image model: model 987654 does not exist"}
 
 
 @pytest.mark.parametrize("body,field", [
