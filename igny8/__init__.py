@@ -45,25 +45,26 @@ def register_request_checks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the routes; every request but login, health, static and the API needs a session."""
-    from igny8 import admin, auth, catalogue, history, settings
+    from igny8 import auth, catalogue, history, settings
+    from igny8.admin import sidebar, users, views
     from igny8.api import init_api
 
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.add_url_rule("/", "root", admin.root)
+    app.add_url_rule("/", "root", views.root)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.users_bp)
-    app.register_blueprint(admin.bp)
+    app.register_blueprint(users.bp)
+    app.register_blueprint(views.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(settings.bp)
     init_api(app)
     app.before_request(auth.require_login)
-    app.context_processor(admin.sidebar_context)
+    app.context_processor(sidebar.sidebar_context)
 
 
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the admin layout."""
-    from igny8.admin import register_errorhandlers as register_pages
+    from igny8.admin.errors import register_errorhandlers as register_pages
 
     register_pages(app)
 

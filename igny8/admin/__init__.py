@@ -1,8 +1,4 @@
-"""Admin shell: dashboard, sidebar registry, error pages, the users screen."""
-from igny8.admin.errors import register_errorhandlers
-from igny8.admin.sidebar import AdminSection, register_section, sidebar_context
-from igny8.admin.users import bp as users_bp
-from igny8.admin.views import bp, root
+"""Admin shell: dashboard (views), sidebar registry, error pages, the users screen, the list engine.
 
-__all__ = ["AdminSection", "bp", "register_errorhandlers", "register_section", "root",
-           "sidebar_context", "users_bp"]
+Imports nothing itself, so `igny8.admin.lists` loads without the HTML blueprints (the API uses it).
+"""

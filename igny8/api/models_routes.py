@@ -6,8 +6,9 @@ import math
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import select
 
+from igny8.admin.lists import paginate, phrase_clause
 from igny8.api.blueprint import api_actor, bp
 from igny8.api.errors import ApiError
 from igny8.api.schemas import (
@@ -29,12 +30,6 @@ TAGS = ["models"]
 LIST_PAGES = caching.region("api_models_list", 64)
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with its wildcards escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def filtered_models(args: dict):
     """The SELECT of models matching the query filters, ordered by provider and name."""
     query = select(AIModelConfig)
@@ -43,22 +38,21 @@ def filtered_models(args: dict):
             query = query.where(getattr(AIModelConfig, name) == args[name])
     if args.get("is_active") is not None:
         query = query.where(AIModelConfig.is_active.is_(args["is_active"]))
-    if args.get("q"):
-        pattern = _like(args["q"].strip().lower())
-        columns = (AIModelConfig.model_name, AIModelConfig.display_name,
-                   cast(AIModelConfig.aliases, String))
-        query = query.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
+    search = phrase_clause((AIModelConfig.model_name, AIModelConfig.display_name,
+                            AIModelConfig.aliases), args.get("q") or "")
+    if search is not None:
+        query = query.where(search)
     return query.order_by(AIModelConfig.provider, AIModelConfig.model_name, AIModelConfig.id)
 
 
 def models_page(args: dict) -> dict:
-    """One page of models matching the filters (two queries whatever the page size)."""
-    query = filtered_models(args)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": rows, "total": total, "page": page, "per_page": per_page,
-            "pages": math.ceil(total / per_page)}
+    """One page of models matching the filters (two queries whatever the page size).
+
+    Not clamped: an API client asking past the last page gets an empty page, not another one.
+    """
+    found = paginate(filtered_models(args), args["page"], args["per_page"], clamp=False)
+    return {"items": found.items, "total": found.total, "page": found.page,
+            "per_page": found.per_page, "pages": math.ceil(found.total / found.per_page)}
 
 
 def get_model_or_404(model_id: int) -> AIModelConfig:

@@ -13,8 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from igny8 import caching
-from igny8.catalogue.list_query import clean_args
-from igny8.catalogue.listing import ListOptions
+from igny8.admin.lists import ListOptions, clean_args
 
 LIST_CACHE = caching.region("catalogue_list", 64)  # ~150 KB per table of 100 rows
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"  # NUL never reaches stored text (refused on input)

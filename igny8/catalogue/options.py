@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import load_only
 
 from igny8.auth.roles import ADMIN, SUPPORT
-from igny8.catalogue.listing import Action, Column, Filter, ListOptions, RowLink
+from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd

@@ -6,11 +6,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
+from igny8.admin.lists import build_list_page
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.auth.safety import safe_next
 from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_cache import cached_list
-from igny8.catalogue.list_query import build_list_page
 from igny8.catalogue.options import MODEL_LIST
 from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db

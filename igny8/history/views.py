@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.routing import BuildError
 from sqlalchemy import Select, select
 
+from igny8.admin.lists import paginate, phrase_clause
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.extensions import db
 from igny8.history.forms import HistoryFilterForm, type_label
@@ -36,8 +37,9 @@ def filtered_query(form: HistoryFilterForm) -> Select:
         query = query.where(AuditEntry.object_type == form.object_type.data)
     if form.action.data:
         query = query.where(AuditEntry.action == form.action.data)
-    if form.actor.data:
-        query = query.where(AuditEntry.actor_label.ilike(f"%{form.actor.data.strip()}%"))
+    actor = phrase_clause((AuditEntry.actor_label,), form.actor.data or "")
+    if actor is not None:  # `%` and `_` typed by the user match themselves
+        query = query.where(actor)
     if form.date_from.data:
         query = query.where(AuditEntry.created_at >= _utc_start(form.date_from.data))
     if form.date_to.data and form.date_to.data < date.max:  # the last day has no next day
@@ -69,8 +71,7 @@ def index():
     form.set_choices(_known_values(AuditEntry.object_type), _known_values(AuditEntry.action))
     if not form.validate():
         return render_template("history/index.html", form=form, page=None), 400
-    page = db.paginate(filtered_query(form), page=parse_page(request.args.get("page")),
-                       per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = paginate(filtered_query(form), parse_page(request.args.get("page")), PER_PAGE)
     return render_template("history/index.html", form=form, page=page,
                            filters=form.active_filters(), type_label=type_label)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from igny8.errors import ResolutionError, ValidationFailed
@@ -16,7 +16,6 @@ from igny8.services import audit
 from igny8.services.audit import Actor
 from igny8.services.locking import check_version
 from igny8.services.unit_of_work import Entry, commit
-from igny8.services.numbers import parse_id
 from igny8.services.resolution import Resolution, is_model_id, resolve_slots
 from igny8.services.slot_choices import (
     Selections,
@@ -58,20 +57,6 @@ def account_overrides(settings: IntegrationSettings | None) -> dict[str, Any]:
         for name, slot in SLOTS.items()
         if config.get(slot.config_key) is not None
     }
-
-
-def accounts_page(search: str, page: int, per_page: int = 25):
-    """One page of accounts (name or id search) with their settings loaded alongside."""
-    query = select(Account).options(selectinload(Account.integration_settings))
-    search = search.strip()
-    if search:
-        matches = Account.name.icontains(search, autoescape=True)
-        account_id = parse_id(search)
-        if account_id is not None:
-            matches = or_(matches, Account.id == account_id)
-        query = query.where(matches)
-    query = query.order_by(Account.name, Account.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def load_account(account_id: int) -> Account | None:

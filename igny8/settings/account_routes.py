@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
+from igny8.admin.lists import PageSlice, paginate, phrase_clause
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
-from igny8.models import SLOTS
+from igny8.models import SLOTS, Account
 from igny8.services import account_settings as service
 from igny8.services.audit import Actor
 from igny8.services.locking import version_of
@@ -42,10 +45,27 @@ def accounts():
     return render_accounts()
 
 
+def accounts_query(search: str) -> Select:
+    """Accounts whose name holds `search` literally, or whose id it is (`12` or `#12`), by name."""
+    query = select(Account).options(selectinload(Account.integration_settings))
+    matches = phrase_clause((Account.name,), search)
+    if matches is not None:
+        account_id = parse_id(search.strip().removeprefix("#"))
+        if account_id is not None:
+            matches = or_(matches, Account.id == account_id)
+        query = query.where(matches)
+    return query.order_by(Account.name, Account.id)
+
+
+def accounts_page(search: str) -> PageSlice:
+    """The page of accounts the query string asks for, clamped to the last page."""
+    return paginate(accounts_query(search), parse_page(request.args.get("page")), PER_PAGE)
+
+
 def render_accounts(status: int = 200):
     """The accounts list page for the search and page in the query string."""
     search = request.args.get("q", "")
-    pagination = service.accounts_page(search, parse_page(request.args.get("page")), PER_PAGE)
+    pagination = accounts_page(search)
     overrides = {
         account.id: service.account_overrides(account.integration_settings)
         for account in pagination.items

@@ -1,7 +1,9 @@
-"""Running a declared list: search, filters with counts, sort and page in a fixed number of queries.
+"""The list engine's queries: escaped search, filters with counts, whitelisted sort, clamped pages.
 
-One grouped count (by every filter column, search applied) gives both the filter counts and the
-total; one query fetches the page's rows; `annotate` may add a fixed number more.
+Pure SQLAlchemy over `igny8.extensions.db`: it imports no blueprint, so the JSON API and the HTML
+lists share it without importing each other. For a declared list, one grouped count (by every
+filter column, search applied) gives both the filter counts and the total; one query fetches the
+page's rows; `annotate` may add a fixed number more. `paginate` pages any other query.
 """
 from __future__ import annotations
 
@@ -9,25 +11,52 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Select, Text, and_, cast, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from igny8.catalogue.listing import UNKNOWN, FacetChoice, Filter, ListOptions, ListPage
+from igny8.admin.lists.declare import UNKNOWN, Filter, ListOptions
+from igny8.admin.lists.page import FacetChoice, ListPage, PageSlice
 from igny8.extensions import db
 from igny8.services.numbers import parse_page
 
 
-def _search_clause(options: ListOptions, text: str) -> ColumnElement[bool] | None:
-    """Every word must occur in one of the search fields (JSON columns compared as text)."""
-    words = text.split()
-    if not words or not options.search_fields:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards (`%`, `_`) and `\\` escaped."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def phrase_clause(fields, text: str) -> ColumnElement[bool] | None:
+    """`text`, case-insensitive and literal, in one of `fields` (JSON as text); None if blank."""
+    text = text.strip()
+    if not text or not fields:
         return None
-    clauses = []
-    for word in words:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append(or_(*(cast(column, Text).ilike(pattern, escape="\\")
-                             for column in options.search_fields)))
-    return and_(*clauses)
+    pattern = like_pattern(text)
+    return or_(*(cast(column, Text).ilike(pattern, escape="\\") for column in fields))
+
+
+def words_clause(fields, text: str) -> ColumnElement[bool] | None:
+    """Every word of `text` occurs in one of `fields`; None when there is nothing to search."""
+    clauses = [phrase_clause(fields, word) for word in text.split()]
+    clauses = [clause for clause in clauses if clause is not None]
+    return and_(*clauses) if clauses else None
+
+
+def _search_clause(options: ListOptions, text: str) -> ColumnElement[bool] | None:
+    """The declared search fields matched word by word."""
+    return words_clause(options.search_fields, text)
+
+
+def clamp_page(page: int, total: int, per_page: int) -> int:
+    """`page` kept within 1 and the last page, so ?page=99 shows the last page, not nothing."""
+    return max(1, min(page, math.ceil(total / per_page)))
+
+
+def paginate(query: Select, page: int, per_page: int, clamp: bool = True) -> PageSlice:
+    """One page of `query`'s rows with the total (two queries); `clamp` keeps the page in range."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = clamp_page(page, total, per_page) if clamp else page
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return PageSlice(items=items, total=total, page=page, per_page=per_page)
 
 
 def _selected_filters(options: ListOptions, args: Mapping[str, str]) -> dict[str, Any]:
@@ -117,7 +146,7 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
     total = sum(n for cell, n in cube if _matches(cell, selected))
     per_page = _int_arg(clean, "per_page", options.default_page_size)
     per_page = per_page if per_page in options.page_sizes else options.default_page_size
-    page = min(_int_arg(clean, "page", 1), max(1, math.ceil(total / per_page)))
+    page = clamp_page(_int_arg(clean, "page", 1), total, per_page)
     sort = clean.get("sort", options.default_sort)
     rows = _page_rows(options, search, selected, sort, page, per_page)
     clean.update(page=str(page) if page > 1 else "", per_page=str(per_page))

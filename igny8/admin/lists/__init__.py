@@ -1,0 +1,20 @@
+"""The one list engine: declared columns, filters, search, sort and page sizes, in fixed queries.
+
+Deliberately free of blueprints (it imports only Flask's url_for, SQLAlchemy, the db extension and
+number parsing), so the HTML lists and the JSON API both use it without importing each other.
+"""
+from igny8.admin.lists.declare import Action, Column, Filter, ListOptions, RowLink
+from igny8.admin.lists.page import ListPage, PageSlice
+from igny8.admin.lists.query import (
+    build_list_page,
+    clamp_page,
+    clean_args,
+    like_pattern,
+    paginate,
+    phrase_clause,
+    words_clause,
+)
+
+__all__ = ["Action", "Column", "Filter", "ListOptions", "ListPage", "PageSlice", "RowLink",
+           "build_list_page", "clamp_page", "clean_args", "like_pattern", "paginate",
+           "phrase_clause", "words_clause"]

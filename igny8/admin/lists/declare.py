@@ -1,0 +1,100 @@
+"""What a list screen declares, Django-admin style: columns, filters, search, sort, sizes, actions.
+
+A screen declares a `ListOptions`; `query.build_list_page(options, endpoint, args, role)` runs a
+fixed number of queries and returns a `ListPage` that `templates/macros/lists.html` renders.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+
+PAGE_SIZES = (25, 50, 100, 200)
+UNKNOWN = object()  # a filter value that cannot match: the filter is ignored
+PLACEHOLDER_ID = 918_273_645_546  # built into a row URL once, then replaced by each row's id
+
+
+@dataclass(frozen=True)
+class RowLink:
+    """A per-row URL declared as data: `endpoint` with the row's `attribute` as the `arg` value."""
+
+    endpoint: str
+    arg: str
+    attribute: str = "id"
+
+    def builder(self) -> Callable[[Any], str]:
+        """Row → URL from one url_for per page: the row's value takes the placeholder's place."""
+        built = url_for(self.endpoint, **{self.arg: PLACEHOLDER_ID})
+        prefix, _, suffix = built.rpartition(str(PLACEHOLDER_ID))
+        attribute = self.attribute
+        return lambda row: f"{prefix}{getattr(row, attribute)}{suffix}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column: `value(row, extra)` is the cell; a `sort` SQL expression makes it sortable."""
+
+    key: str
+    label: str
+    value: Callable[[Any, dict[str, Any]], Any]
+    sort: Any = None
+    link: RowLink | None = None
+    numeric: bool = False
+    title: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A filter on one column's value, listed with how many rows each choice would show."""
+
+    key: str
+    label: str
+    column: Any
+    choices: Mapping[Any, str]
+
+    def param(self, value: Any) -> str:
+        """The query-string form of a column value."""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return str(value)
+
+    def parse(self, raw: str) -> Any:
+        """The column value of a query-string value; UNKNOWN when a non-text column gets junk."""
+        for value in self.choices:
+            if self.param(value) == raw:
+                return value
+        return raw if all(isinstance(value, str) for value in self.choices) else UNKNOWN
+
+
+@dataclass(frozen=True)
+class Action:
+    """A bulk action on selected rows and the roles allowed to run it."""
+
+    name: str
+    label: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """Everything a list screen declares."""
+
+    model: type
+    columns: tuple[Column, ...]
+    filters: tuple[Filter, ...] = ()
+    search_fields: tuple[Any, ...] = ()
+    search_help: str = ""
+    default_sort: str = ""
+    page_sizes: tuple[int, ...] = PAGE_SIZES
+    default_page_size: int = 50
+    actions: tuple[Action, ...] = ()
+    bulk_endpoint: str | None = None
+    load_options: tuple[Any, ...] = ()
+    annotate: Callable[[list[Any]], dict[str, Any]] | None = None
+
+    def column(self, key: str) -> Column | None:
+        """The column named `key`, if any."""
+        return next((column for column in self.columns if column.key == key), None)

@@ -1,0 +1,154 @@
+"""A built page of a list: its rows, counts and the links that change it (search, sort, page)."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from markupsafe import Markup, escape
+
+from igny8.admin.lists.declare import Action, Column, Filter, ListOptions, RowLink
+
+NUMERIC_CELL = Markup("text-end text-nowrap")
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """Page numbers to link, with None for a gap (first, last and two around the current)."""
+    wanted = {1, pages, *range(page - 2, page + 3)}
+    links: list[int | None] = []
+    for number in sorted(n for n in wanted if 1 <= n <= pages):
+        if links and number - (links[-1] or 0) > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+@dataclass
+class PageSlice:
+    """One page of any query's rows with the total: what a plain list template pages through."""
+
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        """Whether a page comes before this one."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a page comes after this one."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        """The previous page's number."""
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        """The next page's number."""
+        return self.page + 1
+
+    def iter_pages(self) -> list[int | None]:
+        """Page numbers to link, None for a gap."""
+        return page_numbers(self.page, self.pages)
+
+
+@dataclass
+class FacetChoice:
+    """One choice of a filter with its count and whether it is selected."""
+
+    param: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class ListPage:
+    """One rendered page of a list: its rows, counts and the links to change it."""
+
+    options: ListOptions
+    endpoint: str
+    args: dict[str, str]
+    rows: list[Any]
+    total: int
+    page: int
+    per_page: int
+    facets: list[tuple[Filter, list[FacetChoice]]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the first row shown."""
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        """1-based position of the last row shown."""
+        return (self.page - 1) * self.per_page + len(self.rows)
+
+    @property
+    def search(self) -> str:
+        """The current search text."""
+        return self.args.get("q", "")
+
+    @property
+    def sort(self) -> str:
+        """The current sort key, `-` prefixed when descending."""
+        return self.args.get("sort", self.options.default_sort)
+
+    def row_url(self, endpoint: str, arg: str) -> Callable[[Any], str]:
+        """Row → URL of `endpoint` with the row id as `arg`, from one url_for for the page."""
+        return RowLink(endpoint, arg).builder()
+
+    def table_rows(self) -> list[tuple[Any, list[tuple[Markup, Markup, str | None, Any]]]]:
+        """Each row with its cells as (CSS class, column key, link or None, value).
+
+        Computed here once per page so the table template is one plain loop: no macro call,
+        attribute lookup or url_for per cell.
+        """
+        extra = self.extra
+        columns = [(NUMERIC_CELL if column.numeric else Markup(""), escape(column.key),
+                    column.link.builder() if column.link else None, column.value)
+                   for column in self.options.columns]
+        return [(row, [(css, key, link and link(row), value(row, extra))
+                       for css, key, link, value in columns])
+                for row in self.rows]
+
+    def url(self, **changes: Any) -> str:
+        """This list's URL with some parameters changed (None removes one)."""
+        args = {**self.args, **{key: value for key, value in changes.items()}}
+        args = {key: value for key, value in args.items() if value not in (None, "")}
+        return url_for(self.endpoint, **args)
+
+    def sort_url(self, column: Column) -> str:
+        """The URL sorting by `column`, flipping the direction when it is already the sort."""
+        target = f"-{column.key}" if self.sort == column.key else column.key
+        return self.url(sort=target, page=None)
+
+    def sort_state(self, column: Column) -> str:
+        """"asc", "desc" or "" for the header of `column`."""
+        if self.sort == column.key:
+            return "asc"
+        return "desc" if self.sort == f"-{column.key}" else ""
+
+    def page_links(self) -> list[int | None]:
+        """Page numbers to link, with None for a gap."""
+        return page_numbers(self.page, self.pages)
