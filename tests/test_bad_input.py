@@ -41,8 +41,8 @@ def test_bulk_next_on_this_site_is_kept(client, admin):
 
 def test_toggle_with_an_outside_next_returns_to_the_list(client, admin, db):
     model = db.session.scalars(select(AIModelConfig)).one()
-    response = client.post(f"/admin/ai-models/{model.id}/toggle", data="next=/%09/evil.com",
-                           content_type=FORM)
+    response = client.post(f"/admin/ai-models/{model.id}/toggle",
+                           data="next=/%09/evil.com&active=0", content_type=FORM)
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/ai-models/"
 

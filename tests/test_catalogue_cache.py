@@ -102,7 +102,8 @@ def test_price_edit_and_toggle_show_on_the_next_get(client, auth, db, data):
     assert "$0.25" in row_of(page(client), data["haiku"].id)
     update_model(data["haiku"], input_price_per_1m=Decimal("0.8"))
     assert "$0.80" in row_of(page(client), data["haiku"].id)
-    response = client.post(f'{BASE}/{data["idle"].id}/toggle', data={"next": LIST})
+    response = client.post(f'{BASE}/{data["idle"].id}/toggle',
+                           data={"next": LIST, "active": "0"})
     assert response.status_code == 302
     assert "Inactive" in row_of(page(client), data["idle"].id)
 

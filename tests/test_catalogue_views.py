@@ -356,11 +356,12 @@ def test_toggle_activates_and_deactivates(client, auth, catalogue, db, role):
     _, _, flux = catalogue
     auth.login(role)
     response = client.post(f"{BASE}/{flux.id}/toggle",
-                           data={"next": "/admin/ai-models/?type=image"})
+                           data={"next": "/admin/ai-models/?type=image", "active": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("?type=image")
     db.session.expire_all()
     assert flux.is_active
-    response = client.post(f"{BASE}/{flux.id}/toggle", follow_redirects=True)
+    response = client.post(f"{BASE}/{flux.id}/toggle", data={"active": "0"},
+                           follow_redirects=True)
     assert "Deactivated 1 model." in text_of(response)
     db.session.expire_all()
     assert not flux.is_active
@@ -371,14 +372,15 @@ def test_toggle_activates_and_deactivates(client, auth, catalogue, db, role):
 
 def test_toggle_ignores_an_external_next(client, auth, catalogue):
     auth.login("admin")
-    response = client.post(f"{BASE}/{catalogue[2].id}/toggle", data={"next": "//evil.example/"})
+    response = client.post(f"{BASE}/{catalogue[2].id}/toggle", data={"next": "//evil.example/",
+                                                                     "active": "1"})
     assert response.headers["Location"].endswith("/admin/ai-models/")
 
 
 def test_toggle_refuses_a_global_default_and_links_to_settings(client, auth, catalogue, db):
     mini = catalogue[0]
     auth.login("support")
-    response = client.post(f"{BASE}/{mini.id}/toggle")
+    response = client.post(f"{BASE}/{mini.id}/toggle", data={"active": "0"})
     assert response.status_code == 409
     page = text_of(response)
     assert "Cannot deactivate GPT-4o Mini (gpt-4o-mini)" in page
@@ -392,7 +394,7 @@ def test_toggle_refuses_a_global_default_and_links_to_settings(client, auth, cat
 def test_toggle_of_an_overridden_model_asks_first_and_names_accounts(client, auth, catalogue, db):
     claude = catalogue[1]
     auth.login("admin")
-    response = client.post(f"{BASE}/{claude.id}/toggle")
+    response = client.post(f"{BASE}/{claude.id}/toggle", data={"active": "0"})
     assert response.status_code == 200
     page = text_of(response)
     assert "1 account override to this model and will fall back to the global default: Acme Ltd" \
@@ -410,7 +412,7 @@ def test_activating_an_unpriced_model_is_refused(client, auth, db):
     bare = TextModelFactory(display_name="Bare", is_active=False, input_price_per_1m=None)
     db.session.commit()
     auth.login("admin")
-    response = client.post(f"{BASE}/{bare.id}/toggle")
+    response = client.post(f"{BASE}/{bare.id}/toggle", data={"active": "1"})
     assert response.status_code == 409
     page = text_of(response)
     assert "Cannot activate Bare" in page and "lacks input price per 1m" in page
@@ -581,5 +583,5 @@ def test_many_overriding_accounts_are_counted_not_all_named(client, auth, db):
     page = text_of(client.get(f"{BASE}/{popular.id}"))
     assert "Account overrides (53)" in page and "Client 49" in page and "Client 50" not in page
     assert "… and 3 more accounts" in page
-    page = text_of(client.post(f"{BASE}/{popular.id}/toggle"))
+    page = text_of(client.post(f"{BASE}/{popular.id}/toggle", data={"active": "0"}))
     assert "53 accounts override to this model" in page and "Client 49 and 3 more." in page

@@ -142,8 +142,8 @@ def _selected_models(ids: list[str]) -> list[AIModelConfig]:
     return list(db.session.scalars(query.order_by(AIModelConfig.display_name)))
 
 
-def _confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
-                  problem: str | None = None):
+def confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
+                 problem: str | None = None):
     """The bulk confirmation page: what changes, what blocks it, which accounts fall back."""
     usage = usage_service.usage_for((model.id for model in models), SHOWN_ACCOUNTS)
     blockers = (catalogue_guards.deactivation_blockers(models) if action == "deactivate"
@@ -164,7 +164,7 @@ def _run_bulk(action: str, models: list[AIModelConfig]):
         changed = service(models, Actor.for_user(current_user))
     except DomainError as exc:
         # Refused on the confirmation page: the rows' state, not the request, is at fault.
-        return _confirm_page(action, models, 409, exc.message)
+        return confirm_page(action, models, 409, exc.message)
     done = "Activated" if action == "activate" else "Deactivated"
     unchanged = len(models) - len(changed)
     message = f"{done} {len(changed)} model{'s' if len(changed) != 1 else ''}."
@@ -188,18 +188,8 @@ def bulk():
         flash("Tick at least one model to run an action on. No models were changed.", "warning")
         return redirect(back)
     if request.form.get("confirm") != "yes":
-        return _confirm_page(action, models)
+        return confirm_page(action, models)
     return _run_bulk(action, models)
-
-
-@bp.post("/<int:model_id>/toggle")
-@roles_required(ADMIN, SUPPORT)
-def toggle(model_id: int):
-    """Flip a model's active flag; deactivating one accounts override to asks first."""
-    model = get_model(model_id)
-    if model.is_active and usage_service.usage_for([model.id], 1)[model.id].accounts:
-        return _confirm_page("deactivate", [model])
-    return _run_bulk("deactivate" if model.is_active else "activate", [model])
 
 
 @bp.route("/<int:model_id>/delete", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ def test_the_same_clients_admin_pages_still_record_the_user(api, auth, client, d
     user = auth.login(role="admin")
     turbo = catalogue["turbo"]
     assert api.patch(f"/api/v1/models/{turbo.id}", {"notes": "key"}).status_code == 200
-    response = client.post(f"/admin/ai-models/{turbo.id}/toggle")
+    response = client.post(f"/admin/ai-models/{turbo.id}/toggle", data={"active": "1"})
     assert response.status_code == 302
     key_entry, page_entry = audit_rows(db)
     assert (key_entry.actor_label, key_entry.actor_id) == ("api-key:integration", None)
