@@ -58,8 +58,8 @@ def used_by(row: AIModelConfig, extra: dict[str, Any]) -> Any:
 
 
 def model_code(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
-    """The model name as unbroken code."""
-    return Markup('<code class="text-nowrap">%s</code>') % row.model_name
+    """The model name as code; a long one wraps (see admin.css) so the list fits 1280 px."""
+    return Markup('<code>%s</code>') % row.model_name
 
 
 def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
