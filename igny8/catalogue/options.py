@@ -15,7 +15,7 @@ from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd
 from igny8.services.usage import usage_counts
 
-DASH = Markup('<span class="text-body-secondary">&mdash;</span>')
+DASH = Markup('<span class="dash">&mdash;</span>')
 
 
 # Many models share a price (fine-tunes are priced like their base): format each value once.

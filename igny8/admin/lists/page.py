@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from igny8.admin.lists.declare import Action, Column, Filter, ListOptions, RowLink
 
-NUMERIC_CELL = Markup("text-end text-nowrap")
+NUMERIC_CELL = Markup(' class="num"')  # right-aligned, one line (admin.css)
 
 
 def page_numbers(page: int, pages: int) -> list[int | None]:
@@ -119,7 +119,7 @@ class ListPage:
         return RowLink(endpoint, arg).builder()
 
     def table_rows(self) -> list[tuple[Any, list[tuple[Markup, Markup, str | None, Any]]]]:
-        """Each row with its cells as (CSS class, column key, link or None, value).
+        """Each row with its cells as (class attribute or "", column key, link or None, value).
 
         Computed here once per page so the table template is one plain loop: no macro call,
         attribute lookup or url_for per cell.
