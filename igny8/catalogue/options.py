@@ -8,8 +8,10 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy.orm import load_only
 
-from igny8.auth.roles import ADMIN, SUPPORT
+from igny8 import caching
 from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink
+from igny8.auth.roles import ADMIN, SUPPORT
+from igny8.extensions import db
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd
@@ -62,9 +64,19 @@ def model_code(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
     return Markup('<code>%s</code>') % row.model_name
 
 
+# Rendered rows of any page and sort order: a page whose rendered-page cache misses reuses them.
+ROW_FRAGMENTS = caching.region("catalogue_rows", 4096)
+
+
+def row_key(row: AIModelConfig, extra: dict[str, Any]) -> tuple:
+    """What a rendered row depends on: its database, id, version and time, and its usage count."""
+    return (extra["database"], row.id, row.version, row.updated_at, extra["usage"].get(row.id))
+
+
 def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
     """Per-page extras: how many places use each row, counted by the database (two queries)."""
-    return {"usage": usage_counts(row.id for row in rows)}
+    return {"usage": usage_counts(row.id for row in rows),
+            "database": db.engine.url.render_as_string(hide_password=True)}
 
 
 M = AIModelConfig
@@ -101,6 +113,8 @@ MODEL_LIST = ListOptions(
     # What the cells and row actions show; anything else raises instead of a query per row.
     load_options=(load_only(M.provider, M.model_type, M.model_name, M.display_name, M.is_active,
                             *(getattr(M, name) for name in PRICE_FIELDS), M.context_window,
-                            raiseload=True),),
+                            M.version, M.updated_at, raiseload=True),),
     annotate=annotate,
+    row_cache=ROW_FRAGMENTS,
+    row_key=row_key,
 )

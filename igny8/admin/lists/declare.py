@@ -94,6 +94,11 @@ class ListOptions:
     bulk_endpoint: str | None = None
     load_options: tuple[Any, ...] = ()
     annotate: Callable[[list[Any]], dict[str, Any]] | None = None
+    # Rendered rows kept in `row_cache` (anything with get_or_build(key, build)) under
+    # `row_key(row, extra)`, which must change whenever the row's cells would: any page and sort
+    # order then reuses them.
+    row_cache: Any = None
+    row_key: Callable[[Any, dict[str, Any]], tuple] | None = None
 
     def column(self, key: str) -> Column | None:
         """The column named `key`, if any."""

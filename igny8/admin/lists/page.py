@@ -88,6 +88,7 @@ class ListPage:
     facets: list[tuple[Filter, list[FacetChoice]]] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    role: str | None = None
 
     @property
     def pages(self) -> int:
@@ -118,18 +119,37 @@ class ListPage:
         """Row → URL of `endpoint` with the row id as `arg`, from one url_for for the page."""
         return RowLink(endpoint, arg).builder()
 
-    def table_rows(self) -> list[tuple[Any, list[tuple[Markup, Markup, str | None, Any]]]]:
-        """Each row with its cells as (class attribute or "", column key, link or None, value).
+    def _cell_makers(self) -> list[tuple[Markup, Markup, Callable | None, Callable]]:
+        """Per column: class attribute, key, row → link (one url_for per page), cell function."""
+        return [(NUMERIC_CELL if column.numeric else Markup(""), escape(column.key),
+                 column.link.builder() if column.link else None, column.value)
+                for column in self.options.columns]
 
-        Computed here once per page so the table template is one plain loop: no macro call,
-        attribute lookup or url_for per cell.
-        """
+    def _cells(self, makers, row) -> list[tuple[Markup, Markup, str | None, Any]]:
+        """One row's cells as (class attribute or "", column key, link or None, value)."""
         extra = self.extra
-        columns = [(NUMERIC_CELL if column.numeric else Markup(""), escape(column.key),
-                    column.link.builder() if column.link else None, column.value)
-                   for column in self.options.columns]
-        return [(row, [(css, key, link and link(row), value(row, extra))
-                       for css, key, link, value in columns])
+        return [(css, key, link and link(row), value(row, extra))
+                for css, key, link, value in makers]
+
+    def table_rows(self) -> list[tuple[Any, list[tuple[Markup, Markup, str | None, Any]]]]:
+        """Each row with its cells, computed once per page so the template is one plain loop."""
+        makers = self._cell_makers()
+        return [(row, self._cells(makers, row)) for row in self.rows]
+
+    def rendered_rows(self, row_macro: Callable, row_actions: Callable | None,
+                      bulk: bool) -> list[Markup]:
+        """Each row rendered by `row_macro`, taken from the declared row cache when it has it."""
+        makers = self._cell_makers() if self.rows else []
+
+        def build(row) -> str:
+            return str(row_macro(row, self._cells(makers, row), bulk, row_actions))
+
+        options = self.options
+        if options.row_cache is None or options.row_key is None:
+            return [Markup(build(row)) for row in self.rows]
+        scope = (self.endpoint, self.role, bool(bulk))
+        return [Markup(options.row_cache.get_or_build(
+                    (*scope, *options.row_key(row, self.extra)), lambda row=row: build(row)))
                 for row in self.rows]
 
     def url(self, **changes: Any) -> str:

@@ -156,5 +156,5 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
         options=options, endpoint=endpoint, args=clean, rows=rows, total=total, page=page,
         per_page=per_page, facets=_facets(options, cube, selected),
         actions=[action for action in options.actions if role in action.roles],
-        extra=options.annotate(rows) if options.annotate else {},
+        extra=options.annotate(rows) if options.annotate else {}, role=role,
     )
