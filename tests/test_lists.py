@@ -2,7 +2,8 @@
 from datetime import datetime, timezone
 
 from igny8.models.audit import AuditEntry
-from tests.factories import AccountFactory
+from igny8.services import api_keys
+from tests.factories import AccountFactory, UserFactory
 
 
 def add_entry(db, actor_label: str) -> None:
@@ -38,3 +39,25 @@ def test_accounts_list_clamps_the_page_and_finds_hash_ids(client, auth, db):
     assert "Client 03" in page and "1 account matching" in page
     page = client.get("/admin/settings/accounts?q=_").get_data(as_text=True)
     assert "Under_score" in page and "Client 00" not in page
+
+
+def test_api_keys_list_pages_through_the_engine(client, auth, db):
+    admin = auth.login(role="admin")
+    for number in range(53):
+        api_keys.create_key(f"job-{number:02d}", "read", actor=admin)
+    page = client.get("/admin/api-keys/").get_data(as_text=True)
+    assert "job-52" in page and "job-02" not in page and "Page 1 of 2" in page
+    page = client.get("/admin/api-keys/?page=9").get_data(as_text=True)  # clamped: the last
+    assert "job-02" in page and "job-00" in page and "job-52" not in page
+
+
+def test_users_list_pages_through_the_engine(client, auth, db):
+    auth.login(role="admin", email="aaa-admin@igny8.test")
+    for number in range(55):
+        UserFactory(role="support", email=f"support-{number:02d}@igny8.test")
+    db.session.commit()
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert "aaa-admin@igny8.test" in page and "support-48@igny8.test" in page
+    assert "support-49@igny8.test" not in page and "Page 1 of 2" in page
+    page = client.get("/admin/users/?page=7").get_data(as_text=True)  # clamped: the last
+    assert "support-54@igny8.test" in page and "support-48@igny8.test" not in page

@@ -1,24 +1,28 @@
 """Admin screen /admin/users/: list users, add one, activate or deactivate."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from igny8.admin.lists import paginate
 from igny8.admin.sidebar import AdminSection, register_section
 from igny8.auth.forms import ButtonForm, NewUserForm
 from igny8.auth.roles import ADMIN, roles_required
-from igny8.auth.users import create_user, list_users, set_active
+from igny8.auth.users import create_user, set_active, users_query
 from igny8.errors import DomainError, ValidationFailed
 from igny8.extensions import db
 from igny8.models.users import User
+from igny8.services.numbers import parse_page
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 register_section(AdminSection("System", "Users", "users.index", 40, roles=(ADMIN,)))
+PER_PAGE = 50
 
 
 def render_index(form: NewUserForm, status: int = 200, error: str | None = None):
     """The users table with the add form; `error` explains a refused action."""
-    return render_template("auth/users.html", title="Users", form=form, users=list_users(),
+    users = paginate(users_query(), parse_page(request.args.get("page")), PER_PAGE)
+    return render_template("auth/users.html", title="Users", form=form, users=users,
                            button_form=ButtonForm(), error=error), status
 
 

@@ -1,22 +1,25 @@
 """Admin screen /admin/api-keys/: list, issue (the key is shown once) and revoke API keys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from igny8.admin.lists import paginate
 from igny8.admin.sidebar import AdminSection, register_section
 from igny8.auth.roles import ADMIN, roles_required
 from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models.api_keys import SCOPES, ApiKey
 from igny8.services import api_keys
+from igny8.services.numbers import parse_page
 
 bp = Blueprint("api_keys", __name__, url_prefix="/admin/api-keys")
 register_section(AdminSection("System", "API keys", "api_keys.index", 10, roles=(ADMIN,)))
 register_section(AdminSection("System", "API docs", "api.docs", 20))
+PER_PAGE = 50
 
 
 class ApiKeyForm(FlaskForm):
@@ -34,8 +37,9 @@ class RevokeForm(FlaskForm):
 
 def render_index(form: ApiKeyForm, new_key: str | None = None, status: int = 200):
     """The list of keys with the issue form; `new_key` is shown once after creation."""
-    return render_template("api_keys/index.html", title="API keys", form=form,
-                           keys=api_keys.list_keys(), revoke_form=RevokeForm(),
+    keys = paginate(api_keys.keys_query(), parse_page(request.args.get("page")), PER_PAGE)
+    return render_template("api_keys/index.html", title="API keys", form=form, keys=keys,
+                           revoke_form=RevokeForm(),
                            new_key=new_key), status
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from igny8.auth.forms import MIN_PASSWORD_LENGTH
 from igny8.auth.roles import ADMIN, ROLES
@@ -65,9 +65,14 @@ def ensure_admin(actor: str = audit.CLI) -> tuple[User, str] | None:
     return create_user(DEFAULT_ADMIN_EMAIL, ADMIN, password, actor=actor), password
 
 
+def users_query() -> Select:
+    """Every user, admins first, then by email."""
+    return select(User).order_by(User.role, User.email)
+
+
 def list_users() -> list[User]:
     """Every user, admins first, then by email."""
-    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+    return list(db.session.scalars(users_query()))
 
 
 def set_active(user: User, active: bool, actor: User) -> bool:

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import selectinload
 
 from igny8.errors import ValidationFailed
@@ -60,14 +60,18 @@ def create_key(name: str, scope: str, actor=None) -> tuple[ApiKey, str]:
     return key, raw_key
 
 
-def list_keys() -> list[ApiKey]:
-    """Every key, active ones first, newest first."""
-    query = (
+def keys_query() -> Select:
+    """Every key, active ones first, newest first, with who created it."""
+    return (
         select(ApiKey)
         .options(selectinload(ApiKey.created_by))
         .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())
     )
-    return list(db.session.scalars(query))
+
+
+def list_keys() -> list[ApiKey]:
+    """Every key, active ones first, newest first."""
+    return list(db.session.scalars(keys_query()))
 
 
 def find_key(name_or_id: str) -> ApiKey | None:
