@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import sqlite3
 import subprocess
@@ -27,7 +26,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from http_bench_data import PG_ADMIN_URL, database
-from http_bench_http import BIN, Client, free_port, gunicorn, parse_wrk
+from http_bench_http import BIN, Client, free_port, gunicorn
+from list_miss_wrk import (
+    check_pages,
+    igny8_in_process,
+    interleave,
+    peer_in_process,
+    report,
+    url_lists,
+)
 from sqlalchemy import insert
 
 from igny8 import create_app
@@ -40,21 +47,6 @@ PEER_VENV = Path(os.environ.get("DJPEER_VENV", "/tmp/djpeer-venv"))
 RESULTS = REPO / "bench" / "results"
 EMAIL, PASSWORD = "bench-admin@igny8.local", "bench-password-123"
 PEER_USER, PEER_PASSWORD = "admin", "admin-workshop-pw"
-IGNY8_SORTS = ("display_name", "model_name", "provider", "model_type", "input_price",
-               "cached_input_price", "output_price", "image_price", "context_window", "is_active")
-PEER_COLUMNS = 8  # list_display of the peer's changelist, every column sortable
-LUA = """counter = 0
-function setup(thread) counter = counter + 1; thread:set("id", counter) end
-function init(args)
-  paths = {}
-  for line in io.lines("%s") do paths[#paths + 1] = line end
-  i = id * 997
-end
-function request()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
-end
-"""
 
 
 def parse_args() -> argparse.Namespace:
@@ -68,6 +60,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7, help="of the shuffled URL lists")
+    parser.add_argument("--in-process", type=int, default=200, metavar="N",
+                        help="also time N requests inside one process of each (0: skip)")
     return parser.parse_args()
 
 
@@ -194,76 +188,18 @@ def peer_login(base: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in client.jar)
 
 
-def url_lists(seed: int) -> tuple[list[str], list[str]]:
-    """Shuffled paths: igny8 (page 1-10 x 20 sorts x 20 paddings), Django (page x 16 orders)."""
-    rng = random.Random(seed)
-    sorts = [f"{sign}{key}" for key in IGNY8_SORTS for sign in ("", "-")]
-    igny8 = [f"/admin/ai-models/?per_page=100&sort={sort}&page={'0' * pad}{page}"
-             for page in range(1, 11) for sort in sorts for pad in range(20)]
-    orders = [f"{sign}{column}" for column in range(1, PEER_COLUMNS + 1) for sign in ("", "-")]
-    django = [f"/admin/catalog/aimodelconfig/?o={order}&p={page}"
-              for page in range(1, 11) for order in orders for _copy in range(25)]
-    rng.shuffle(igny8)
-    rng.shuffle(django)
-    return igny8, django
-
-
-def check_pages(base: str, cookie: str, paths: list[str], rows: re.Pattern) -> int:
-    """Every sampled page answers 200 with 100 rows; the bytes of the first one."""
-    client, sizes = Client(base), []
-    for path in paths:
-        answer = client.request(path, headers={"Cookie": cookie})
-        found = len(rows.findall(answer.body))
-        if answer.status != 200 or found != 100:
-            raise RuntimeError(f"{base}{path}: status {answer.status}, {found} rows")
-        sizes.append(len(answer.body.encode()))
-    return sizes[0]
-
-
-def run_wrk(base: str, cookie: str, paths: list[str], folder: Path, name: str, args) -> dict:
-    """wrk over the URL list through the Lua script; parsed figures plus the load average."""
-    listing = folder / f"{name}-paths.txt"
-    listing.write_text("\n".join(paths) + "\n")
-    script = folder / f"{name}.lua"
-    script.write_text(LUA % listing)
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
-               "--latency", "--timeout", "10s", "-H", f"Cookie: {cookie}", "-s", str(script),
-               base + paths[0]]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 60)
-    if done.returncode != 0:
-        raise RuntimeError(f"wrk failed: {done.stderr}")
-    figures = parse_wrk(done.stdout)
-    figures["load"] = os.getloadavg()[0]
-    return figures
-
-
-def interleave(bases: dict, cookies: dict, paths: dict, folder: Path, args) -> list[dict]:
-    """Django then igny8, `rounds` times; the figures of every run in order."""
-    runs = []
-    for number in range(1, args.rounds + 1):
-        for name in ("django", "igny8"):
-            figures = run_wrk(bases[name], cookies[name], paths[name], folder, name, args)
-            (folder / f"{name}-round{number}.txt").write_text(repr(figures) + "\n")
-            runs.append({"round": number, "name": name, **figures})
-            print(f"round {number} {name}: {figures['rps']:.1f} req/s, p50 {figures['p50']:.1f}"
-                  f" ms, non-2xx {figures['non_2xx']:.0f}, load {figures['load']:.2f}", flush=True)
-    return runs
-
-
-def report(runs: list[dict], sizes: dict) -> str:
-    """A Markdown table: req/s of each side per round, the ratio, the load."""
-    lines = ["| round | Django req/s | igny8 req/s | ratio | igny8 p50 / p99 | load |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for number in sorted({run["round"] for run in runs}):
-        django, igny8 = (next(r for r in runs if r["round"] == number and r["name"] == name)
-                         for name in ("django", "igny8"))
-        lines.append(f"| {number} | {django['rps']:.1f} | {igny8['rps']:.1f} | "
-                     f"{igny8['rps'] / django['rps']:.1f}x | {igny8['p50']:.1f} / "
-                     f"{igny8['p99']:.1f} ms | {django['load']:.2f} / {igny8['load']:.2f} |")
-    total = {name: sum(r["rps"] for r in runs if r["name"] == name) for name in sizes}
-    lines.append(f"\nOverall ratio {total['igny8'] / total['django']:.1f}x; page bytes: igny8 "
-                 f"{sizes['igny8']:,}, Django {sizes['django']:,}.")
-    return "\n".join(lines)
+def in_process(app, peer_env: dict, paths: dict, folder: Path, count: int) -> str:
+    """CPU and wall ms per request of both inside one process each (no HTTP, no gunicorn)."""
+    if not count:
+        return ""
+    django = peer_in_process(PEER_VENV / "bin" / "python", PEER, peer_env, paths["django"],
+                             folder, count)
+    igny8 = igny8_in_process(app, EMAIL, paths["igny8"], count)
+    with app.app_context():
+        db.engine.dispose()
+    return (f"In-process, {count} requests each: Django {django[0]:.1f} ms CPU ({django[1]:.1f} "
+            f"wall), igny8 {igny8[0]:.1f} ms CPU ({igny8[1]:.1f} wall): "
+            f"{django[0] / igny8[0]:.1f}x by CPU.")
 
 
 def main() -> None:
@@ -278,9 +214,11 @@ def main() -> None:
         peer_env = seed_peer(Path(scratch))
         os.environ.update(DATABASE_URL=url, SECRET_KEY="igny8-list-miss", FLASK_APP="wsgi")
         flask("db", "upgrade")
-        copy_into_igny8(create_app(), peer_env["DJPEER_DB"])
+        app = create_app()
+        copy_into_igny8(app, peer_env["DJPEER_DB"])
         flask("users", "create", EMAIL, "--role", "admin", "--password-stdin",
               stdin=PASSWORD + "\n")
+        timing = in_process(app, peer_env, paths, folder, args.in_process)
         with gunicorn(dict(os.environ), 2, folder / "igny8-gunicorn.log", REPO) as igny8, \
                 peer_server(peer_env, folder / "django-gunicorn.log") as django:
             bases = {"igny8": igny8, "django": django}
@@ -292,7 +230,7 @@ def main() -> None:
             runs = interleave(bases, cookies, paths, folder, args)
     command = (f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency -s "
                f"<list>.lua; {args.rounds} rounds; gunicorn -w 2 (sync) each")
-    table = f"{command}\n\n{report(runs, sizes)}"
+    table = f"{command}\n\n{report(runs, sizes)}\n\n{timing}"
     (folder / "summary.md").write_text(table + "\n")
     print("\n" + table)
 
