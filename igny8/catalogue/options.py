@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from igny8 import caching
@@ -64,19 +65,27 @@ def model_code(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
     return Markup('<code>%s</code>') % row.model_name
 
 
-# Rendered rows of any page and sort order: a page whose rendered-page cache misses reuses them.
-ROW_FRAGMENTS = caching.region("catalogue_rows", 4096)
+# Per data generation (igny8.caching adds the database and the generation to every key), so a
+# page whose rendered-page cache misses reuses what any other page or sort order computed:
+ROW_FRAGMENTS = caching.region("catalogue_rows", 4096)  # rendered rows, by id (+ role, list)
+USAGE = caching.region("catalogue_usage", 4)  # Used by of every model
+COUNTS = caching.region("catalogue_counts", 64)  # the filter counts, by search text
 
 
 def row_key(row: AIModelConfig, extra: dict[str, Any]) -> tuple:
-    """What a rendered row depends on: its database, id, version and time, and its usage count."""
-    return (extra["database"], row.id, row.version, row.updated_at, extra["usage"].get(row.id))
+    """A rendered row within one generation: its cells change only with the data."""
+    return (row.id,)
+
+
+def _usage_of_all() -> dict[int, int]:
+    """Used by of every model (two queries, once per generation)."""
+    return usage_counts(db.session.scalars(select(AIModelConfig.id)))
 
 
 def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
-    """Per-page extras: how many places use each row, counted by the database (two queries)."""
-    return {"usage": usage_counts(row.id for row in rows),
-            "database": db.engine.url.render_as_string(hide_password=True)}
+    """Per-page extras: how many places use each row, counted once per data generation."""
+    usage = USAGE.get_or_build("all", _usage_of_all)
+    return {"usage": {row.id: usage.get(row.id, 0) for row in rows}}
 
 
 M = AIModelConfig
@@ -117,4 +126,5 @@ MODEL_LIST = ListOptions(
     annotate=annotate,
     row_cache=ROW_FRAGMENTS,
     row_key=row_key,
+    count_cache=COUNTS,
 )

@@ -99,6 +99,8 @@ class ListOptions:
     # order then reuses them.
     row_cache: Any = None
     row_key: Callable[[Any, dict[str, Any]], tuple] | None = None
+    # The grouped filter counts kept in `count_cache` (get_or_build) by search text.
+    count_cache: Any = None
 
     def column(self, key: str) -> Column | None:
         """The column named `key`, if any."""

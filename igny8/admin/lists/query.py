@@ -142,7 +142,11 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
     clean = clean_args(options, args)
     search = _search_clause(options, clean.get("q", ""))
     selected = _selected_filters(options, clean)
-    cube = _count_cube(options, search)
+    if options.count_cache is None:
+        cube = _count_cube(options, search)
+    else:
+        cube = options.count_cache.get_or_build(
+            ("counts", clean.get("q", "")), lambda: _count_cube(options, search))
     total = sum(n for cell, n in cube if _matches(cell, selected))
     per_page = _int_arg(clean, "per_page", options.default_page_size)
     per_page = per_page if per_page in options.page_sizes else options.default_page_size
