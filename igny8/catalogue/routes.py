@@ -203,7 +203,7 @@ def delete(model_id: int):
         name = f"{model.display_name} ({model.model_name})"
         try:
             catalogue_service.delete_model(model, Actor.for_user(current_user))
-        except ModelInUse as exc:
+        except (ModelInUse, ConflictError) as exc:  # in use, or changed while being deleted
             problem, status = exc.message, page_status(exc)
         else:
             flash(f"Deleted {name}.", "success")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from igny8.errors import ResolutionError, ValidationFailed
 from igny8.extensions import db
 from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings, get_slot
-from igny8.services import audit
+from igny8.services import audit, locking
 from igny8.services.audit import Actor
 from igny8.services.locking import check_version
 from igny8.services.unit_of_work import Entry, commit
@@ -133,6 +133,7 @@ def update_account_settings(
     actor: Actor = audit.SYSTEM,
 ) -> dict[str, list]:
     """Set (a model id) or clear (None) the account's override per slot; one audited commit."""
+    locking.lock_for_account_write([account_id], model_ids.values())
     account = _account(account_id)
     what = f"Settings of {account.name}"
     selections = chosen_models(model_ids, what)
@@ -186,6 +187,7 @@ def bulk_set_override(
     actor: Actor = audit.SYSTEM,
 ) -> int:
     """Set (a model id) or clear (None) one slot's override on many accounts in one commit."""
+    account_ids = locking.lock_for_account_write(account_ids, [model_id])
     accounts = load_accounts(account_ids)
     model = bulk_model(model_id)
     slot = get_slot(slot_name)

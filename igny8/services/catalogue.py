@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from igny8.errors import ModelInUse, ValidationFailed
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
-from igny8.services import audit, catalogue_guards
+from igny8.services import audit, catalogue_guards, locking
 from igny8.services.audit import Actor
 from igny8.services.catalogue_guards import model_name, names
 from igny8.services.catalogue_input import EDITABLE_FIELDS, coerce_fields, unknown_fields
@@ -58,6 +58,7 @@ def _save(model: AIModelConfig, action: str, before: dict[str, Any], actor: Acto
 
 def create_model(*, actor: Actor = audit.SYSTEM, **fields: Any) -> AIModelConfig:
     """Validate and insert a catalogue model as `actor`; nothing is written when a rule fails."""
+    locking.lock_catalogue_names()
     values, errors = clean_fields(fields)
     model = AIModelConfig(**values)
     errors = {**model_errors(model), **errors}
@@ -75,6 +76,7 @@ def update_model(model: AIModelConfig, expected_version: Any = None, *,
     Deactivating a model a global slot uses raises ModelInUse (with every field error found);
     any other broken rule ValidationFailed.
     """
+    locking.lock_for_model_edit(model)
     check_version(model, expected_version)
     before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
     was_active = model.is_active
@@ -112,6 +114,7 @@ def _set_active(models: Sequence[AIModelConfig], active: bool,
 def deactivate_models(models: Sequence[AIModelConfig],
                       actor: Actor = audit.SYSTEM) -> list[AIModelConfig]:
     """Deactivate the models; refused (nothing written) when a global setting uses any of them."""
+    locking.lock_models(model.id for model in models)
     catalogue_guards.refuse_deactivation(models)
     return _set_active(models, False, actor)
 
@@ -119,6 +122,7 @@ def deactivate_models(models: Sequence[AIModelConfig],
 def activate_models(models: Sequence[AIModelConfig],
                     actor: Actor = audit.SYSTEM) -> list[AIModelConfig]:
     """Activate the models; refused (nothing written) when any lacks the pricing its type needs."""
+    locking.lock_models(model.id for model in models)
     catalogue_guards.refuse_activation(models)
     return _set_active(models, True, actor)
 
@@ -131,6 +135,7 @@ def toggle_active(model: AIModelConfig, actor: Actor = audit.SYSTEM) -> AIModelC
 
 def delete_model(model: AIModelConfig, actor: Actor = audit.SYSTEM) -> None:
     """Delete an unused model with an audit entry; refused with ModelInUse when anything uses it."""
+    locking.lock_models([model.id])
     catalogue_guards.refuse_delete(model)
     name = model_name(model)
     before = audit.snapshot(model, sorted(EDITABLE_FIELDS))

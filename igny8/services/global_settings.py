@@ -20,10 +20,10 @@ from igny8.models import (
     IntegrationSettings,
     get_slot,
 )
-from igny8.services import audit
+from igny8.services import audit, locking
 from igny8.services.audit import Actor
 from igny8.services.locking import check_version
-from igny8.services.slot_choices import chosen_models, model_ref, models_by_id, raise_if_invalid
+from igny8.services.slot_choices import model_ref, models_by_id, raise_if_invalid
 from igny8.services.unit_of_work import Entry, commit
 
 GLOBAL_REPR = "Global integration settings"
@@ -101,7 +101,7 @@ def update_global_settings(
 ) -> dict[str, list[str | None]]:
     """Point each slot named at the model id (None clears), creating row 1 if missing; return
     the audited changes. An unknown or unfit id, or a stale version, writes nothing."""
-    selections = chosen_models(model_ids, GLOBAL_REPR)
+    selections = locking.lock_chosen_models(model_ids, GLOBAL_REPR)
     row = load_global_settings()
     check_version(row, expected_version, GLOBAL_REPR)
     stored = {name: getattr(row, get_slot(name).column) if row else None for name in selections}

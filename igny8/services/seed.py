@@ -27,7 +27,7 @@ from igny8.models import (
     GlobalIntegrationSettings,
     Slot,
 )
-from igny8.services import audit
+from igny8.services import audit, locking
 from igny8.services.catalogue import OBJECT_TYPE, clean_fields, match_name
 from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_rules import model_errors
@@ -89,6 +89,7 @@ def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | Non
                    ) -> SeedReport:
     """Upsert the catalogue entries and fill empty slots with `defaults`; one commit."""
     entries = load_entries() if entries is None else entries
+    locking.lock_for_seed()
     rows = list(db.session.scalars(select(AIModelConfig).order_by(AIModelConfig.id)))
     report = SeedReport()
     for entry in entries:

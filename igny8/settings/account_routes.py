@@ -186,7 +186,7 @@ def bulk_override():
                 preview=preview, slot=SLOTS[slot_name], model=model)
         changed = service.bulk_set_override(account_ids, slot_name, model_id,
                                             Actor.for_user(current_user))
-    except ValidationFailed as error:
+    except (ValidationFailed, ConflictError) as error:  # a conflict: the model changed meanwhile
         flash(f"Bulk change not applied: {error.message}", "danger")
         return render_accounts(page_status(error))
     target = model.label if model else "the global default"
