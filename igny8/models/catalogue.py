@@ -51,6 +51,8 @@ class AIModelConfig(TimestampMixin, db.Model):
             " OR (model_type = 'image' AND price_per_image IS NOT NULL)",
             name="active_needs_pricing",
         ),
+        # SQLite: never hand out a deleted model's id again (account overrides hold ids, 0012).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
