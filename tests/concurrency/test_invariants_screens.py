@@ -1,4 +1,5 @@
-"""The admin screens race too: support's toggle button against an admin saving the global form.
+"""The admin screens race too: support's confirmed deactivation against an admin saving the
+global form.
 
 Signed-in sessions over real HTTP on PostgreSQL; the same rule as the API races (a global slot
 points at an active model), the same outcome: one winner, the other refused, never a 5xx.
@@ -21,7 +22,8 @@ def test_toggle_button_racing_the_global_form_never_leaves_the_slot_inactive(
         store.session.commit()
         model_id = model.id
         toggled, saved = fire(
-            lambda: support.request("POST", f"/admin/ai-models/{model_id}/toggle", form={}),
+            lambda: support.request("POST", "/admin/ai-models/bulk", form={
+                "action": "deactivate", "ids": str(model_id), "confirm": "yes"}),
             lambda: admin.request("POST", "/admin/settings/global",
                                   form={"openai_model": str(model_id)}),
         )
