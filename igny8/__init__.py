@@ -37,8 +37,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_checks(app: Flask) -> None:
-    """Bounded `int` URL parts and the NUL-input check; must precede every route."""
-    from igny8.admin.input_guard import register_input_guard
+    """Bounded `int` URL parts and the input checks of igny8.request_guard, before any route."""
+    from igny8.request_guard import register_input_guard
 
     register_input_guard(app)
 
