@@ -20,6 +20,7 @@ def create_app(config: object | None = None) -> Flask:
     register_filters(app)
     register_request_checks(app)
     register_blueprints(app)
+    register_input_checks(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -37,10 +38,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_checks(app: Flask) -> None:
-    """Bounded `int` URL parts and the input checks of igny8.request_guard, before any route."""
-    from igny8.request_guard import register_input_guard
+    """Before any route: canonical `int` ids, the streamed-body limit and request ids."""
+    from igny8.request_guard import register_request_guard
 
-    register_input_guard(app)
+    register_request_guard(app)
+
+
+def register_input_checks(app: Flask) -> None:
+    """After the login check: text, JSON and body-size checks on the admin pages."""
+    from igny8.request_guard import register_input_checks as register_checks
+
+    register_checks(app)
 
 
 def register_blueprints(app: Flask) -> None:

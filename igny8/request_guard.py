@@ -1,65 +1,219 @@
-"""Request checks every view relies on: bounded integer URL parts, no NUL characters in input."""
+"""Request checks shared by the admin pages and the API: ids, body size, text, JSON, request ids."""
 from __future__ import annotations
 
+import json
+import logging
+import re
+import uuid
 from collections.abc import Iterator
+from io import BytesIO
 
-from flask import Flask, abort, request
+from flask import Flask, has_request_context, request
+from flask.logging import default_handler
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
-from igny8.errors import error_response
 from igny8.services.numbers import MAX_ID
 
 NUL = "\x00"
 NUL_MESSAGE = "Must not contain a NUL (\\x00) character."
+SURROGATE_MESSAGE = "Must not contain a lone UTF-16 surrogate (\\ud800-\\udfff)."
+NUMBER_MESSAGE = "Must be a number of at most {digits} digits."
+DEPTH_MESSAGE = "The JSON body is nested more than {depth} levels deep."
+INVALID_JSON = "Invalid JSON body."
+BODY_FIELD = "_body"
+MAX_JSON_DEPTH = 32  # igny8's bodies nest two levels; anything deeper is not for us
+MAX_NUMBER_DIGITS = 100  # far beyond any id or limit, far below Python's 4,300-digit cap
+SURROGATES = re.compile("[\ud800-\udfff]")
+REQUEST_ID_HEADER = "X-Request-ID"
+# A client's id is kept when it is short and plain (safe to echo and to log), else replaced.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+TOO_LARGE_FLAG = "igny8.body_too_large"
+JSON_CACHE = "igny8.json_body"
+REQUEST_ID_KEY = "igny8.request_id"  # on the request, not `g`: an app context can outlive it
 
 
-class BoundedIntegerConverter(IntegerConverter):
-    """`<int:…>` that matches ASCII digits only and stops at the largest BIGINT (else a 404)."""
+class CanonicalIntegerConverter(IntegerConverter):
+    """`<int:…>` for ids as written canonically: 1-19 ASCII digits, no leading 0, up to BIGINT."""
 
-    regex = r"[0-9]+"
-    signed_regex = r"-?[0-9]+"
+    regex = r"[1-9][0-9]{0,18}"
+    signed_regex = r"-?[1-9][0-9]{0,18}"
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
                  max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
         super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
 
 
-def _json_nul_fields(value: object, path: str) -> Iterator[str]:
-    """Dotted names of the JSON strings (keys or values, at any depth) holding a NUL."""
-    if isinstance(value, str) and NUL in value:
-        yield path or "_body"
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                yield name
-            yield from _json_nul_fields(item, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_nul_fields(item, f"{path}.{index}" if path else str(index))
+class BadInput(BadRequest):
+    """A 400 naming the fields at fault: a page lists them, the API puts them in `fields`."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in fields.items()))
+        self.data = {"messages": fields}
 
 
-def nul_fields() -> list[str]:
-    """Names of the query, form or JSON fields of this request that contain a NUL."""
-    names = [key for source in (request.args, request.form)
-             for key, value in source.items(multi=True) if NUL in key or NUL in value]
-    if request.is_json:
-        names += _json_nul_fields(request.get_json(silent=True), "")
-    return list(dict.fromkeys(name.replace(NUL, "\\x00") for name in names))
+class StreamedBodyLimit:
+    """WSGI wrapper: a body without Content-Length (chunked) is read up to the limit, never cut.
+
+    Werkzeug would read such a body only up to MAX_CONTENT_LENGTH and hand on the truncated
+    part; here one byte more is read, and a body over the limit is flagged for a 413.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app, self.wsgi_app = app, app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        """Buffer a streamed body (at most limit + 1 bytes) and pass it on with its length."""
+        limit = self.app.config.get("MAX_CONTENT_LENGTH")
+        streamed = not environ.get("CONTENT_LENGTH") and "wsgi.input_terminated" in environ
+        if limit is not None and streamed:
+            body = environ["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                environ[TOO_LARGE_FLAG], body = True, b""
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = BytesIO(body), str(len(body))
+            # Now a plain body of known length: Werkzeug reads it through Content-Length.
+            del environ["wsgi.input_terminated"]
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.wsgi_app(environ, start_response)
 
 
-def refuse_nul_input():
-    """Answer 400 naming the fields when any text input holds a NUL (PostgreSQL rejects it)."""
-    names = nul_fields()
-    if not names:
-        return None
-    if request.path.startswith("/api/"):
-        fields = {name: NUL_MESSAGE for name in names}
-        return error_response(400, f"The request has invalid fields: {', '.join(names)}.", fields)
-    abort(400, description=f"{', '.join(names)}: {NUL_MESSAGE}")
+def printable(name: str) -> str:
+    """A field name with NUL and lone surrogates spelled out, safe to show and to encode."""
+    return SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", name.replace(NUL, "\\x00"))
 
 
-def register_input_guard(app: Flask) -> None:
-    """Install the bounded `int` converter (before any route) and the NUL check."""
-    app.url_map.converters["int"] = BoundedIntegerConverter
-    app.before_request(refuse_nul_input)
+def text_problem(text: str) -> str | None:
+    """Why a piece of text cannot be stored, or None."""
+    if NUL in text:
+        return NUL_MESSAGE
+    if SURROGATES.search(text):
+        return SURROGATE_MESSAGE
+    return None
+
+
+class OversizedNumber(str):
+    """A JSON number with too many digits to be anything igny8 stores; refused by the walk."""
+
+
+def _json_number(text: str) -> int | OversizedNumber:
+    """parse_int for json.loads: an int unless it has more digits than any real value."""
+    return OversizedNumber(text) if len(text.lstrip("-")) > MAX_NUMBER_DIGITS else int(text)
+
+
+def _walk(value: object) -> Iterator[tuple[str, str]]:
+    """(field, problem) for every string, key or number of a parsed JSON body; no recursion."""
+    stack: list[tuple[str, object, int]] = [("", value, 0)]
+    while stack:
+        path, item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            yield BODY_FIELD, DEPTH_MESSAGE.format(depth=MAX_JSON_DEPTH)
+            return
+        if isinstance(item, OversizedNumber):
+            yield path or BODY_FIELD, NUMBER_MESSAGE.format(digits=MAX_NUMBER_DIGITS)
+        elif isinstance(item, str) and text_problem(item):
+            yield path or BODY_FIELD, text_problem(item)
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                name = f"{path}.{key}" if path else key
+                if text_problem(key):
+                    yield name, text_problem(key)
+                stack.append((name, child, depth + 1))
+        elif isinstance(item, list):
+            stack += [(f"{path}.{i}" if path else str(i), child, depth + 1)
+                      for i, child in reversed(list(enumerate(item)))]
+
+
+def parse_json_body(data: bytes) -> object:
+    """The body as JSON (big numbers and deep nesting survive parsing); BadInput if it is not."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_int=_json_number)
+    except RecursionError:
+        raise BadInput({BODY_FIELD: DEPTH_MESSAGE.format(depth=MAX_JSON_DEPTH)}) from None
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
+        raise BadInput({BODY_FIELD: INVALID_JSON}) from None
+
+
+def json_body() -> object:
+    """This request's JSON body, parsed once; the API's argument parser reads it from here."""
+    if JSON_CACHE not in request.environ:
+        request.environ[JSON_CACHE] = parse_json_body(request.get_data(cache=True))
+    return request.environ[JSON_CACHE]
+
+
+def field_problems() -> dict[str, str]:
+    """Field → problem for the URL path, query, form and JSON body of this request."""
+    found: list[tuple[str, str]] = []
+    if text_problem(request.path):
+        found.append(("path", text_problem(request.path)))
+    for source in (request.args, request.form):
+        found += [(key, text_problem(key) or text_problem(value))
+                  for key, value in source.items(multi=True)
+                  if text_problem(key) or text_problem(value)]
+    if request.method in BODY_METHODS and request.is_json and request.get_data(cache=True):
+        found += _walk(json_body())
+    return {printable(name): problem for name, problem in found}
+
+
+def check_input() -> None:
+    """Refuse a body over the limit (413) and text or JSON the database cannot take (400)."""
+    if request.environ.get(TOO_LARGE_FLAG):
+        raise RequestEntityTooLarge()
+    problems = field_problems()
+    if problems:
+        raise BadInput(problems)
+
+
+def check_page_input() -> None:
+    """before_request for the admin pages; the API runs `check_input` after its key check."""
+    if not request.path.startswith("/api/"):
+        check_input()
+
+
+def request_id() -> str:
+    """The id of this request: the client's X-Request-ID when sane, else a new one."""
+    environ = request.environ
+    if REQUEST_ID_KEY not in environ:
+        sent = request.headers.get(REQUEST_ID_HEADER, "")
+        environ[REQUEST_ID_KEY] = sent if SANE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+    return environ[REQUEST_ID_KEY]
+
+
+def send_request_id(response):
+    """after_request: every response names its request."""
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    return response
+
+
+def register_request_guard(app: Flask) -> None:
+    """Before any route: the canonical `int` converter, the streamed-body limit, request ids."""
+    app.url_map.converters["int"] = CanonicalIntegerConverter
+    app.wsgi_app = StreamedBodyLimit(app)
+    app.before_request(lambda: request_id() and None)  # fixed before anything can log
+    app.after_request(send_request_id)
+    install_log_request_id()
+
+
+def register_input_checks(app: Flask) -> None:
+    """After the login check: the admin pages' input checks (authentication comes first)."""
+    app.before_request(check_page_input)
+
+
+def current_request_id() -> str:
+    """The request id for a log record ("-" outside a request)."""
+    return request_id() if has_request_context() else "-"
+
+
+def install_log_request_id() -> None:
+    """Every log record carries `request_id`; Flask's own handler prints it."""
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "igny8_request_id", False):
+        def make_record(*args, **kwargs):
+            record = factory(*args, **kwargs)
+            record.request_id = current_request_id()
+            return record
+
+        make_record.igny8_request_id = True
+        logging.setLogRecordFactory(make_record)
+    default_handler.setFormatter(logging.Formatter(
+        "[%(asctime)s] %(levelname)s request_id=%(request_id)s in %(module)s: %(message)s"))

@@ -1,4 +1,7 @@
 """Hostile or malformed input to the admin pages gets a clear 4xx page, never a 500."""
+import io
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import select
 
@@ -143,3 +146,48 @@ def test_a_form_post_over_one_mib_is_a_413_page(client, admin):
     response = client.post("/admin/ai-models/new", data={"notes": "x" * (1024 * 1024 + 1)})
     assert response.status_code == 413 and response.mimetype == "text/html"
     assert "Request Entity Too Large" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/admin/history/ai_model/1%00", "/admin/history/ai%00model/1"])
+def test_nul_in_a_history_url_path_is_a_400_naming_the_path(client, admin, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert f"path: {NUL_MESSAGE}" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/admin/history/ai_model/1%00", "/admin/ai-models/?q=%00"])
+def test_a_signed_out_probe_is_sent_to_sign_in_before_any_input_check(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize("path", ["0001", "01", "0", "+1"])
+def test_ids_not_written_canonically_are_404_pages(client, admin, db, path):
+    model = db.session.scalars(select(AIModelConfig)).one()
+    assert model.id == 1 and client.get("/admin/ai-models/1").status_code == 200
+    response = client.get(f"/admin/ai-models/{path}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_chunked_form_post_over_one_mib_is_a_413_and_nothing_is_stored(client, admin, db):
+    body = urlencode({"provider": "openai", "model_type": "text", "model_name": "big",
+                      "display_name": "Big", "notes": "x" * (1024 * 1024)}).encode()
+    response = client.open("/admin/ai-models/new", method="POST", input_stream=io.BytesIO(body),
+                           headers={"Transfer-Encoding": "chunked"}, content_type=FORM,
+                           environ_overrides={"wsgi.input_terminated": True,
+                                              "CONTENT_LENGTH": ""})
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    assert db.session.scalars(select(AIModelConfig.model_name)).all() == ["gpt-x"]
+
+
+def test_a_small_chunked_form_post_is_read_whole(client, admin, db):
+    body = urlencode({"provider": "openai", "model_type": "text", "model_name": "small",
+                      "display_name": "Small"}).encode()
+    response = client.open("/admin/ai-models/new", method="POST", input_stream=io.BytesIO(body),
+                           headers={"Transfer-Encoding": "chunked"}, content_type=FORM,
+                           environ_overrides={"wsgi.input_terminated": True,
+                                              "CONTENT_LENGTH": ""})
+    assert response.status_code == 302
+    assert sorted(db.session.scalars(select(AIModelConfig.model_name))) == ["gpt-x", "small"]

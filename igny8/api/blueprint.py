@@ -3,10 +3,24 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_smorest import Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from igny8.api.errors import ApiError, register_blueprint_error_handlers
+from igny8.request_guard import check_input, json_body
 from igny8.services.api_keys import authenticate
 from igny8.services.audit import Actor
+
+
+class GuardedParser(FlaskParser):
+    """webargs' parser reading the JSON body the request guard parsed and checked."""
+
+    def _raw_load_json(self, req):
+        """The checked body (parsed once); an empty body is no body, as webargs has it."""
+        if not is_json_request(req) or not req.get_data(cache=True):
+            return core.missing
+        return json_body()
+
 
 bp = Blueprint(
     "api", __name__, url_prefix="/api/v1",
@@ -17,6 +31,7 @@ PUBLIC_ENDPOINTS = frozenset({"api.openapi_json", "api.docs"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 CHALLENGE = 'Bearer realm="igny8"'
+bp.ARGUMENTS_PARSER = GuardedParser()  # before any view declares its arguments
 register_blueprint_error_handlers(bp)
 
 
@@ -30,8 +45,13 @@ def bearer_token() -> str | None:
 @bp.before_request
 def require_api_key() -> None:
     """Every API call but the description needs a live key; writes need write scope."""
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        authenticate_request()
+    check_input()  # only once the caller is known: a keyless probe learns nothing but 401
+
+
+def authenticate_request() -> None:
+    """The key check: 401 without a live key, 403 for a read key that writes, 415 for no JSON."""
     token = bearer_token()
     if token is None:
         raise ApiError(401, "Send an API key in the header Authorization: Bearer <key>.",

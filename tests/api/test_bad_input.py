@@ -1,9 +1,10 @@
 """Hostile or malformed input to the JSON API: a 4xx in the API's error shape, never a 500."""
+import io
 import json
 
 import pytest
 
-from tests.helpers import commit, error_of, model_count
+from tests.helpers import check_error_shape, commit, error_of, model_count, openapi_for
 from tests.factories import AccountFactory, TextModelFactory
 
 HUGE = "9" * 30
@@ -107,3 +108,143 @@ def test_a_body_over_one_mib_is_a_413_in_the_error_shape(api, db):
     assert response.status_code == 413
     assert error_of(response)["code"] == "payload_too_large"
     assert model_count(db) == 0
+
+
+def deep_json(depth: int) -> str:
+    """A body whose `notes` holds `depth` nested lists."""
+    return '{"notes": ' + "[" * depth + "]" * depth + "}"
+
+
+def send_raw(api, method: str, url: str, body: str):
+    """A raw JSON body (one json.dumps could not write) with the write key."""
+    return api.request(method, url, data=body, content_type="application/json")
+
+
+@pytest.mark.parametrize("method, url", [
+    ("GET", "/api/v1/models?q=%00"),
+    ("POST", "/api/v1/models"),
+    ("PATCH", "/api/v1/settings/global"),
+])
+def test_a_keyless_probe_is_a_401_before_any_input_check(api, db, method, url):
+    body = deep_json(3000) if method != "GET" else None
+    response = api.request(method, url, data=body, content_type="application/json", key=None)
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "unauthorized"
+    assert model_count(db) == 0
+
+
+def test_a_read_key_writing_a_nul_is_a_403(read_api, db):
+    response = read_api.post("/api/v1/models", {**NEW_MODEL_FIELDS, "notes": "\x00"})
+    assert response.status_code == 403
+    assert model_count(db) == 0
+
+
+@pytest.mark.parametrize("depth", [2000, 5000, 100])
+def test_deeply_nested_json_is_a_400_naming_the_body(api, db, depth):
+    response = send_raw(api, "POST", "/api/v1/models", deep_json(depth))
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["fields"] == {"_body": "The JSON body is nested more than 32 levels deep."}
+    assert error["message"] == "The JSON body is nested more than 32 levels deep."
+    assert model_count(db) == 0
+
+
+def test_deeply_nested_json_in_a_settings_patch_changes_nothing(api, db, stored):
+    _, account = stored
+    url = f"/api/v1/accounts/{account.id}/integration-settings"
+    response = send_raw(api, "PATCH", url, '{"text_model": ' + "[" * 2500 + "]" * 2500 + "}")
+    assert response.status_code == 400
+    assert api.get(url).get_json()["version"] == 0
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"model_name": "gpt\ud800"}, "model_name"),
+    ({"display_name": "\udfff"}, "display_name"),
+    ({"notes": "a\udc00b"}, "notes"),
+    ({"price_source": "\ud83d"}, "price_source"),
+    ({"aliases": ["ok", "x\ud800"]}, "aliases.1"),
+    ({"provider": "\ud800"}, "provider"),
+    ({"no\ud800te": "x"}, "no\\ud800te"),
+])
+def test_a_lone_surrogate_is_a_400_naming_the_field_and_nothing_is_stored(api, db, change, field):
+    response = api.post("/api/v1/models", {**NEW_MODEL_FIELDS, **change})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        field: "Must not contain a lone UTF-16 surrogate (\\ud800-\\udfff)."}
+    assert model_count(db) == 0
+
+
+def test_a_lone_surrogate_in_a_patch_leaves_the_model_readable(api, db, stored):
+    model, _ = stored
+    response = api.patch(f"/api/v1/models/{model.id}", {"display_name": "\ud800"})
+    assert response.status_code == 400
+    assert set(error_of(response)["fields"]) == {"display_name"}
+    page = api.get(f"/api/v1/models/{model.id}")
+    assert page.status_code == 200 and page.get_json()["display_name"] == model.display_name
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/v1/models", "context_window"),
+    ("/api/v1/settings/global", "text_model"),
+    ("/api/v1/settings/global", "version"),
+])
+def test_a_5000_digit_integer_is_a_400_naming_the_field(api, db, stored, url, field):
+    method = "POST" if url.endswith("models") else "PATCH"
+    fields = NEW_MODEL_FIELDS if method == "POST" else {"dalle_model": None}
+    body = json.dumps(fields)[:-1] + f', "{field}": ' + "9" * 5000 + "}"
+    response = send_raw(api, method, url, body)
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {field: "Must be a number of at most 100 digits."}
+    assert model_count(db) == 1
+    assert api.get("/api/v1/settings/global").get_json()["version"] == 0
+
+
+def chunked(api, body: bytes):
+    """POST a JSON body without Content-Length, as a chunked upload reaches the app."""
+    response = api.client.open(
+        "/api/v1/models", method="POST", input_stream=io.BytesIO(body),
+        headers={"Authorization": f"Bearer {api.key}", "Transfer-Encoding": "chunked"},
+        content_type="application/json",
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
+    check_error_shape(openapi_for(api.app)[0], response.get_json()) \
+        if response.status_code >= 400 else None
+    return response
+
+
+def test_a_chunked_body_over_one_mib_is_a_413_not_cut_and_processed(api, db):
+    # Valid JSON whose first MiB, cut off, would also be refused: nothing may be stored.
+    body = json.dumps({**NEW_MODEL_FIELDS, "notes": "x" * (1024 * 1024)}).encode()
+    response = chunked(api, body)
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+    assert model_count(db) == 0
+
+
+def test_a_chunked_body_of_exactly_one_mib_is_read_whole(api, db):
+    start = json.dumps(NEW_MODEL_FIELDS)[:-1]
+    body = (start + " " * (1024 * 1024 - len(start) - 1) + "}").encode()
+    assert len(body) == 1024 * 1024
+    response = chunked(api, body)
+    assert response.status_code == 201, response.get_json()  # the last byte was read too
+    assert model_count(db) == 1
+
+
+@pytest.mark.parametrize("method, url", [
+    ("get", "/api/v1/models/0001"),
+    ("get", "/api/v1/models/01"),
+    ("get", "/api/v1/models/0"),
+    ("patch", "/api/v1/models/0001"),
+    ("delete", "/api/v1/models/+1"),
+    ("get", "/api/v1/models/1.0"),
+    ("get", "/api/v1/accounts/007/integration-settings"),
+])
+def test_ids_not_written_canonically_are_404(api, db, stored, method, url):
+    response = api.request(method.upper(), url, {} if method == "patch" else None)
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+    assert model_count(db) == 1
+
+
+def test_the_canonical_id_still_answers(api, stored):
+    model, _ = stored
+    assert api.get(f"/api/v1/models/{model.id}").status_code == 200
