@@ -191,3 +191,36 @@ def test_a_small_chunked_form_post_is_read_whole(client, admin, db):
                                               "CONTENT_LENGTH": ""})
     assert response.status_code == 302
     assert sorted(db.session.scalars(select(AIModelConfig.model_name))) == ["gpt-x", "small"]
+
+
+def model_form(**changes) -> dict:
+    """A valid new-model form, with `changes`."""
+    return {"provider": "openai", "model_type": "text", "model_name": "gpt-new",
+            "display_name": "GPT New", **changes}
+
+
+@pytest.mark.parametrize("price", ["1_000", "\u0661\u0665", " 0.15 ", "1e3", "+1", "-0",
+                                   "1,000", "NaN", "$ 1", "$$1"])
+def test_a_loosely_written_price_on_the_form_is_refused_naming_it(client, admin, db, price):
+    response = client.post("/admin/ai-models/new", data=model_form(output_price_per_1m=price))
+    assert response.status_code == 400
+    assert "Output price must be a number, e.g. 0.60." in response.get_data(as_text=True)
+    assert db.session.scalars(select(AIModelConfig.model_name)).all() == ["gpt-x"]
+
+
+@pytest.mark.parametrize("price, stored", [("", None), ("0.60", "0.600000"), ("$0.60", "0.600000")])
+def test_an_empty_or_plain_price_on_the_form_is_kept_as_today(client, admin, db, price, stored):
+    response = client.post("/admin/ai-models/new", data=model_form(output_price_per_1m=price))
+    assert response.status_code == 302
+    model = db.session.scalars(select(AIModelConfig).filter_by(model_name="gpt-new")).one()
+    assert (None if model.output_price_per_1m is None
+            else f"{model.output_price_per_1m:.6f}") == stored
+
+
+@pytest.mark.parametrize("field, label", [("display_name", "Display name"),
+                                          ("model_name", "Model name")])
+def test_a_name_blank_after_normalisation_on_the_form_is_refused(client, admin, db, field, label):
+    response = client.post("/admin/ai-models/new", data=model_form(**{field: "\u200b\u200d"}))
+    assert response.status_code == 400
+    assert f"{label} is required" in response.get_data(as_text=True)
+    assert db.session.scalars(select(AIModelConfig.model_name)).all() == ["gpt-x"]

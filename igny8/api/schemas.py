@@ -8,24 +8,28 @@ from marshmallow import fields, validate
 
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import decimal_text
-from igny8.services.numbers import MAX_PAGE
+from igny8.services.numbers import MAX_PAGE, PRICE_PATTERN, PRICE_SYNTAX_MESSAGE, parse_price
 
 
 class Price(fields.Decimal):
     """A price in dollars, sent and returned as a decimal string ("0.15"), never a float."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(as_string=True, allow_none=True, **kwargs)
+    def __init__(self, metadata: dict | None = None, **kwargs) -> None:
+        metadata = {"pattern": PRICE_PATTERN, "example": "0.15", **(metadata or {})}
+        super().__init__(as_string=True, allow_none=True, metadata=metadata, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         """Without the column's trailing zeros."""
         return None if value is None else decimal_text(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        """Refuse JSON numbers: a float cannot carry a price exactly."""
+        """Refuse JSON numbers (a float cannot carry a price exactly) and loose spellings."""
         if not isinstance(value, str):
             raise ma.ValidationError('Send the price as a string, e.g. "0.15".')
-        return super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_price(value)
+        except ValueError:
+            raise ma.ValidationError(f"Not a valid price: {PRICE_SYNTAX_MESSAGE}.") from None
 
 
 class UtcDateTime(fields.DateTime):

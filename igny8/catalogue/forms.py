@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, decimal_text
+from igny8.services.numbers import parse_price
 
 INTEGER_FIELDS = ("context_window", "max_output_tokens")
 # Fields the form edits, in the order the service receives them.
@@ -24,17 +25,11 @@ MODEL_FIELDS = (
 
 
 def parse_decimal(raw: str | None) -> Decimal | None:
-    """A price typed by a user: blank is None, `$1,000.50` is 1000.50; ValueError otherwise."""
-    text = (raw or "").strip().replace("$", "").replace(",", "")
-    if not text:
+    """A price typed by a user: blank is None, `0.15` or `$0.15` (the unit the form shows) is
+    0.15; anything else (spaces, `1,000`, `1e3`, `-1`) is a ValueError, as in the API."""
+    if not (raw or "").strip():
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+    return parse_price(raw.removeprefix("$"))
 
 
 def parse_aliases(raw: str | None) -> list[str]:

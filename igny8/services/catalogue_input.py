@@ -2,19 +2,23 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 
 from igny8.models.catalogue import AIModelConfig
 from igny8.pricing import PRICE_FIELDS
+from igny8.services.numbers import parse_price
+from igny8.services.text import visible_or_empty
 
 # Every column a caller may set; id, timestamps and the lock version belong to the database.
 EDITABLE_FIELDS = frozenset(
     attr.key for attr in sa_inspect(AIModelConfig).column_attrs
 ) - {"id", "created_at", "updated_at", "version"}
 STRIPPED_FIELDS = ("provider", "model_type", "model_name", "display_name", "price_source")
+# Names that must show something: one of only zero-width or space characters becomes "".
+NAME_FIELDS = ("model_name", "display_name")
 DATE_FIELDS = ("deprecation_date", "price_checked_on")
 
 
@@ -24,15 +28,17 @@ def unknown_fields(fields: dict[str, Any]) -> dict[str, str]:
 
 
 def to_price(field: str, value: Any) -> Any:
-    """A Decimal from a Decimal, int or numeric string; floats are refused (money is exact)."""
+    """A Decimal from a Decimal, int or strictly written string; never a float (money is exact)."""
     if isinstance(value, (float, bool)):
         raise ValueError(f"{field} must be a decimal amount (a Decimal or a string), not {value!r}")
-    if not isinstance(value, (str, int)):
+    if isinstance(value, int):
+        return Decimal(value)
+    if not isinstance(value, str):
         return value  # a Decimal, or something model_errors will name
     try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{field} must be a decimal amount in USD, not {value!r}") from None
+        return parse_price(value)
+    except ValueError as exc:
+        raise ValueError(f"{field} must be a decimal amount in USD: {exc}, not {value!r}") from None
 
 
 def to_date(field: str, value: Any) -> Any:
@@ -53,10 +59,12 @@ def coerce(field: str, value: Any) -> Any:
         return to_price(field, value)
     if field in DATE_FIELDS:
         return to_date(field, value)
+    if field in NAME_FIELDS and isinstance(value, str):
+        return visible_or_empty(value)
     if field in STRIPPED_FIELDS and isinstance(value, str):
         return value.strip()
     if field == "aliases" and isinstance(value, list):
-        return [alias.strip() if isinstance(alias, str) else alias for alias in value]
+        return [visible_or_empty(alias) if isinstance(alias, str) else alias for alias in value]
     return value
 
 
