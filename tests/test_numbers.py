@@ -6,7 +6,7 @@ import pytest
 
 from igny8.services.catalogue_input import coerce_fields
 from igny8.services.numbers import PRICE_PATTERN, parse_price
-from igny8.services.text import is_blank
+from igny8.services.text import VISIBLE_PATTERN, is_blank
 
 
 @pytest.mark.parametrize("text, value", [("0", "0"), ("0.15", "0.15"), ("12", "12"),
@@ -43,3 +43,9 @@ def test_service_coercion_uses_the_same_parser():
                                          ("0", False)])
 def test_blank_after_normalisation(text, blank):
     assert is_blank(text) is blank
+
+
+@pytest.mark.parametrize("text", ["", "\u200b", " \t", "\x93\x85", "\u3164", "\ufeff\u2060",
+                                  "a", " x ", "\u00e9", "\u200ba", "0"])
+def test_the_documented_visible_pattern_agrees_with_is_blank(text):
+    assert (re.search(VISIBLE_PATTERN, text) is None) is is_blank(text)

@@ -10,7 +10,7 @@ from igny8.api.blueprint import bp
 from igny8.api.cli import api_keys_cli
 from igny8.api.errors import register_app_error_handler
 from igny8.api.schemas import ErrorSchema, Price
-from igny8.api.spec import tune_spec
+from igny8.api.spec import describe_pricing_rule, tune_spec
 from igny8.extensions import csrf
 
 API_SETTINGS = {
@@ -43,6 +43,7 @@ def init_api(app: Flask) -> Igny8Api:
     tune_spec(api)
     api.spec.components.security_scheme("ApiKey", SECURITY_SCHEME)
     api.register_blueprint(bp)
+    describe_pricing_rule(api)  # once the blueprint's schemas are in the document
     csrf.exempt(bp)  # authenticated by key, not by a session cookie
     app.register_blueprint(keys_admin.bp)
     app.cli.add_command(api_keys_cli)

@@ -14,7 +14,7 @@ from flask_smorest import current_api
 from igny8.api.blueprint import bp
 
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
-DEFAULT_RESPONSE = "Any other error: 401 no valid key, 403 read key, 400/415 body not JSON"
+DEFAULT_RESPONSE = "Any other error (500: the server failed; it is logged with the request id)"
 
 
 @dataclass

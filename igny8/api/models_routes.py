@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import marshmallow as ma
 from flask import current_app
@@ -10,6 +11,10 @@ from sqlalchemy import select
 
 from igny8.admin.lists import paginate, phrase_clause
 from igny8.api.blueprint import api_actor, bp
+from igny8.api.conditional import (
+    ETAG_HEADER, IF_MATCH, IF_NONE_MATCH, check_if_match, not_modified, with_etag,
+)
+from igny8.api import examples
 from igny8.api.errors import ApiError
 from igny8.api.schemas import (
     ErrorSchema,
@@ -19,12 +24,19 @@ from igny8.api.schemas import (
     ModelSchema,
     ModelUpdateSchema,
 )
+from igny8.api.spec import READS, WRITES, errors
 from igny8 import caching
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
+from igny8.errors import ConflictError, ValidationFailed
+from igny8.pricing import REQUIRED_PRICES
 from igny8.services import catalogue
 
 TAGS = ["models"]
+# The catalogue rules word every "another model of the provider holds this name" with "already".
+NAME_FIELDS, TAKEN = frozenset({"model_name", "aliases"}), "already"
+PRICING = "needs complete pricing"  # ...and every "an active model needs its prices" with this
+PRICING_FIELDS = frozenset({"is_active", *(f for fs in REQUIRED_PRICES.values() for f in fs)})
 # Serialised list pages per query and data generation: a warm request runs the key lookup and
 # the generation read.
 LIST_PAGES = caching.region("api_models_list", 64)
@@ -63,13 +75,34 @@ def get_model_or_404(model_id: int) -> AIModelConfig:
     return model
 
 
+def is_state_conflict(fields: dict[str, str], stored: bool) -> bool:
+    """Whether a refusal is only about other rows or the stored model, not the fields' syntax:
+    a name or alias another model holds, or (on a change) a model left active without prices."""
+    pricing = stored and PRICING in fields.get("is_active", "")
+    return bool(fields) and all(
+        (name in NAME_FIELDS and TAKEN in text) or (pricing and name in PRICING_FIELDS)
+        for name, text in fields.items())
+
+
+@contextmanager
+def state_conflicts_as_409(stored: bool):
+    """Refusals only about other rows or the stored model are 409 Conflict, others stay 422."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        if is_state_conflict(exc.fields, stored):
+            raise ConflictError(exc.message, exc.fields) from None
+        raise
+
+
 @bp.route("/models", tags=TAGS)
 class Models(MethodView):
     """The model catalogue."""
 
     @bp.arguments(ModelQuerySchema, location="query", unknown=ma.RAISE)
-    @bp.response(200, ModelListSchema)
+    @bp.response(200, ModelListSchema, example=examples.MODEL_LIST)
     @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(*READS)
     def get(self, args):
         """List models, filtered and paginated; the JSON page is cached per data generation."""
         key = tuple(sorted(args.items()))
@@ -77,40 +110,59 @@ class Models(MethodView):
             ModelListSchema().dump(models_page(args))))
         return current_app.response_class(body + "\n", mimetype="application/json")
 
-    @bp.arguments(ModelCreateSchema)
-    @bp.response(201, ModelSchema)
+    @bp.arguments(ModelCreateSchema, example=examples.MODEL_CREATE)
+    @bp.response(201, ModelSchema, headers=ETAG_HEADER)
     @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
+    @errors(*WRITES, 409)
     def post(self, fields):
         """Add a model; the catalogue rules of the admin form apply."""
-        return catalogue.create_model(actor=api_actor(), **fields, origin="api")
+        with state_conflicts_as_409(stored=False):
+            model = catalogue.create_model(actor=api_actor(), **fields, origin="api")
+        return with_etag(model, model.version, 201)
 
 
 @bp.route("/models/<int:model_id>", tags=TAGS)
 class ModelById(MethodView):
     """One model of the catalogue."""
 
-    @bp.response(200, ModelSchema)
+    @bp.doc(parameters=[IF_NONE_MATCH])
+    @bp.response(200, ModelSchema, headers=ETAG_HEADER, example=examples.MODEL)
+    @bp.alt_response(304, description="Unchanged since the ETag in If-None-Match",
+                     headers=ETAG_HEADER)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
+    @errors(*READS)
     def get(self, model_id):
-        """Read one model."""
-        return get_model_or_404(model_id)
+        """Read one model; its ETag is its version."""
+        model = get_model_or_404(model_id)
+        return not_modified(model.version) or with_etag(model, model.version)
 
-    @bp.arguments(ModelUpdateSchema)
-    @bp.response(200, ModelSchema)
+    @bp.doc(parameters=[IF_MATCH])
+    @bp.arguments(ModelUpdateSchema, example=examples.MODEL_UPDATE)
+    @bp.response(200, ModelSchema, headers=ETAG_HEADER)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
     @bp.alt_response(409, schema=ErrorSchema,
-                     description="A global setting uses it, or it changed since `version`")
+                     description="A global setting uses it, the name is taken, or it changed "
+                                 "since `version` / If-Match")
     @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
+    @errors(*WRITES)
     def patch(self, changes, model_id):
         """Change the fields sent; deactivating a global default is refused (409)."""
         model = get_model_or_404(model_id)
+        check_if_match(model.version, model.display_name)
         version = changes.pop("version", None)
-        return catalogue.update_model(model, version, actor=api_actor(), **changes)
+        with state_conflicts_as_409(stored=True):
+            model = catalogue.update_model(model, version, actor=api_actor(), **changes)
+        return with_etag(model, model.version)
 
+    @bp.doc(parameters=[IF_MATCH])
     @bp.response(204)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
-    @bp.alt_response(409, schema=ErrorSchema, description="Settings still use the model")
+    @bp.alt_response(409, schema=ErrorSchema, example=examples.IN_USE,
+                     description="Settings still use the model, or If-Match is stale")
+    @errors(*READS, 403)
     def delete(self, model_id):
         """Delete a model nothing uses; 409 lists what uses it."""
-        catalogue.delete_model(get_model_or_404(model_id), api_actor())
+        model = get_model_or_404(model_id)
+        check_if_match(model.version, model.display_name)
+        catalogue.delete_model(model, api_actor())
         return None

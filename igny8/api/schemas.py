@@ -8,7 +8,12 @@ from marshmallow import fields, validate
 
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import decimal_text
+from igny8.services.catalogue import MAX_TOKENS
+from igny8.services.text import VISIBLE_PATTERN
 from igny8.services.numbers import MAX_PAGE, PRICE_PATTERN, PRICE_SYNTAX_MESSAGE, parse_price
+
+
+NO_NUL = r"^[^\x00]*$"  # the request guard refuses NUL (and lone surrogates) in any text
 
 
 class Price(fields.Decimal):
@@ -30,6 +35,13 @@ class Price(fields.Decimal):
             return parse_price(value)
         except ValueError:
             raise ma.ValidationError(f"Not a valid price: {PRICE_SYNTAX_MESSAGE}.") from None
+
+
+class Text(fields.String):
+    """A string the server stores: documented (and refused) with a NUL in it."""
+
+    def __init__(self, metadata: dict | None = None, **kwargs) -> None:
+        super().__init__(metadata={"pattern": NO_NUL, **(metadata or {})}, **kwargs)
 
 
 class UtcDateTime(fields.DateTime):
@@ -57,6 +69,16 @@ class StrictInteger(fields.Integer):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false; 0, 1, "yes" and the other truthy spellings are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Only the two JSON booleans."""
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class ErrorBodySchema(ma.Schema):
@@ -121,10 +143,10 @@ class ModelListSchema(ma.Schema):
 class ModelQuerySchema(ma.Schema):
     """Filters and page of GET /models; unknown parameters are refused."""
 
-    provider = fields.String(metadata={"description": "e.g. openai"})
+    provider = Text(metadata={"description": "e.g. openai"})
     model_type = fields.String(validate=validate.OneOf(list(MODEL_TYPES)))
-    is_active = fields.Boolean()
-    q = fields.String(
+    is_active = fields.Boolean(truthy={"true"}, falsy={"false"})
+    q = Text(
         validate=validate.Length(max=100),
         metadata={"description": "Substring of model name, display name or an alias"},
     )
@@ -132,24 +154,30 @@ class ModelQuerySchema(ma.Schema):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+TOKENS = validate.Range(min=1, max=MAX_TOKENS)
+VISIBLE = {"pattern": VISIBLE_PATTERN,
+           "description": "Must show something: only spaces, control or zero-width characters "
+                          "(after NFKC) count as empty and are refused with 422"}
+
+
 class ModelWriteSchema(ma.Schema):
     """Fields a client may set on a model; the catalogue rules check them as a whole."""
 
     provider = fields.String(validate=validate.OneOf(list(PROVIDERS)))
     model_type = fields.String(validate=validate.OneOf(list(MODEL_TYPES)))
-    model_name = fields.String(validate=validate.Length(min=1, max=100))
-    display_name = fields.String(validate=validate.Length(min=1, max=150))
-    is_active = fields.Boolean()
+    model_name = Text(validate=validate.Length(min=1, max=100), metadata=VISIBLE)
+    display_name = Text(validate=validate.Length(min=1, max=150), metadata=VISIBLE)
+    is_active = StrictBoolean()
     input_price_per_1m = Price()
     cached_input_price_per_1m = Price()
     output_price_per_1m = Price()
     price_per_image = Price()
-    context_window = StrictInteger(allow_none=True)
-    max_output_tokens = StrictInteger(allow_none=True)
-    aliases = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
+    context_window = StrictInteger(allow_none=True, validate=TOKENS)
+    max_output_tokens = StrictInteger(allow_none=True, validate=TOKENS)
+    aliases = fields.List(Text(validate=validate.Length(min=1, max=100), metadata=VISIBLE))
     deprecation_date = fields.Date(allow_none=True)
-    notes = fields.String()
-    price_source = fields.String(validate=validate.Length(max=200))
+    notes = Text()
+    price_source = Text(validate=validate.Length(max=200))
     price_checked_on = fields.Date(allow_none=True)
 
 
@@ -158,8 +186,9 @@ class ModelCreateSchema(ModelWriteSchema):
 
     provider = fields.String(required=True, validate=validate.OneOf(list(PROVIDERS)))
     model_type = fields.String(required=True, validate=validate.OneOf(list(MODEL_TYPES)))
-    model_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    model_name = Text(required=True, validate=validate.Length(min=1, max=100), metadata=VISIBLE)
+    display_name = Text(required=True, validate=validate.Length(min=1, max=150),
+                        metadata=VISIBLE)
 
 
 class ModelUpdateSchema(ModelWriteSchema):

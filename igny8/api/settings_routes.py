@@ -6,8 +6,11 @@ from typing import Any
 from flask.views import MethodView
 
 from igny8.api.blueprint import api_actor, bp
+from igny8.api.conditional import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
+from igny8.api import examples
 from igny8.api.errors import ApiError
 from igny8.api.schemas import ErrorSchema
+from igny8.api.spec import READS, WRITES, errors
 from igny8.api.settings_schemas import (
     AccountSettingsSchema,
     AccountSettingsUpdateSchema,
@@ -37,21 +40,29 @@ def global_settings_body() -> dict[str, Any]:
 class GlobalSettings(MethodView):
     """The platform's default model per slot."""
 
-    @bp.response(200, GlobalSettingsSchema)
+    @bp.response(200, GlobalSettingsSchema, headers=ETAG_HEADER,
+                 example=examples.GLOBAL_SETTINGS)
+    @errors(*READS)
     def get(self):
-        """Read every slot: the model id and its details (null when unset)."""
-        return global_settings_body()
+        """Read every slot: the model id and its details (null when unset); ETag: the version."""
+        body = global_settings_body()
+        return with_etag(body, body["version"])
 
-    @bp.arguments(GlobalSettingsUpdateSchema)
-    @bp.response(200, GlobalSettingsSchema)
-    @bp.alt_response(409, schema=ErrorSchema, description="Changed since `version`")
+    @bp.doc(parameters=[IF_MATCH])
+    @bp.arguments(GlobalSettingsUpdateSchema, example=examples.GLOBAL_UPDATE)
+    @bp.response(200, GlobalSettingsSchema, headers=ETAG_HEADER)
+    @bp.alt_response(409, schema=ErrorSchema,
+                     description="Changed since `version` / If-Match")
     @bp.alt_response(422, schema=ErrorSchema,
                      description="An id is unknown, inactive or of the wrong provider or type")
+    @errors(*WRITES)
     def patch(self, values):
         """Point the slots sent at other models; nothing is written when one is refused."""
+        check_if_match(version_of(settings.load_global_settings()), "The global settings")
         version = values.pop("version", None)
         settings.update_global_settings(values, version, api_actor())
-        return global_settings_body()
+        body = global_settings_body()
+        return with_etag(body, body["version"])
 
 
 def account_or_404(account_id: int):
@@ -84,20 +95,29 @@ def account_settings_body(account) -> dict[str, Any]:
 class AccountIntegrationSettings(MethodView):
     """One account's model overrides."""
 
-    @bp.response(200, AccountSettingsSchema)
+    @bp.response(200, AccountSettingsSchema, headers=ETAG_HEADER,
+                 example=examples.ACCOUNT_SETTINGS)
     @bp.alt_response(404, schema=ErrorSchema, description="No account has this id")
+    @errors(*READS)
     def get(self, account_id):
         """Read the overrides and the effective model per slot with its source and warnings."""
-        return account_settings_body(account_or_404(account_id))
+        body = account_settings_body(account_or_404(account_id))
+        return with_etag(body, body["version"])
 
-    @bp.arguments(AccountSettingsUpdateSchema)
-    @bp.response(200, AccountSettingsSchema)
+    @bp.doc(parameters=[IF_MATCH])
+    @bp.arguments(AccountSettingsUpdateSchema, example=examples.ACCOUNT_UPDATE)
+    @bp.response(200, AccountSettingsSchema, headers=ETAG_HEADER)
     @bp.alt_response(404, schema=ErrorSchema, description="No account has this id")
-    @bp.alt_response(409, schema=ErrorSchema, description="Changed since `version`")
+    @bp.alt_response(409, schema=ErrorSchema,
+                     description="Changed since `version` / If-Match")
     @bp.alt_response(422, schema=ErrorSchema, description="An id may not fill its slot")
+    @errors(*WRITES)
     def patch(self, values, account_id):
         """Set (a model id) or clear (null) overrides; nothing is written when one is refused."""
-        account_or_404(account_id)
+        account = account_or_404(account_id)
+        check_if_match(version_of(account.integration_settings),
+                       f"The settings of {account.name}")
         version = values.pop("version", None)
         account_settings.update_account_settings(account_id, values, version, api_actor())
-        return account_settings_body(account_or_404(account_id))
+        body = account_settings_body(account_or_404(account_id))
+        return with_etag(body, body["version"])

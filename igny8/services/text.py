@@ -7,6 +7,12 @@ import unicodedata
 # the blank Braille pattern); zero-width and other format characters are category Cf.
 INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+# The same, as a regular expression for the API document: a name holds one character outside
+# this class (astral format characters, e.g. tag characters, are left out for brevity).
+INVISIBLE_CLASS = ("\\x00-\\x20\\x7f-\\xa0\\xad\\u061c\\u115f\\u1160\\u1680\\u180e"
+                   "\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\u3000\\u3164"
+                   "\\ufeff\\uffa0\\ufff9-\\ufffb")
+VISIBLE_PATTERN = f"^[^\\x00]*[^{INVISIBLE_CLASS}][^\\x00]*$"
 
 
 def is_blank(text: str) -> bool:

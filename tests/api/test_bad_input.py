@@ -311,3 +311,20 @@ def test_a_name_with_a_zero_width_character_inside_is_kept(api, db):
     response = api.post("/api/v1/models", {**NEW_MODEL_FIELDS, "display_name": "GPT\u200bNew"})
     assert response.status_code == 201
     assert response.get_json()["display_name"] == "GPT\u200bNew"
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_is_active_must_be_a_json_boolean(api, db, value):
+    response = api.post("/api/v1/models", {**NEW_MODEL_FIELDS, "is_active": value})
+    assert response.status_code == 422
+    assert set(error_of(response)["fields"]) == {"is_active"}
+    assert model_count(db) == 0
+
+
+def test_a_name_another_model_holds_is_a_409_and_nothing_is_stored(api, db, stored):
+    model, _ = stored
+    response = api.post("/api/v1/models", {**NEW_MODEL_FIELDS, "provider": model.provider,
+                                           "model_name": model.model_name})
+    assert response.status_code == 409
+    assert "already" in error_of(response)["fields"]["model_name"]
+    assert model_count(db) == 1

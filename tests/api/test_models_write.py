@@ -64,7 +64,7 @@ def test_create_refuses_bad_fields_with_422_and_writes_nothing(api, db, change, 
 def test_create_refuses_a_duplicate_name(api, db, catalogue):
     response = api.post("/api/v1/models", {**NEW_MODEL, "provider": "openai",
                                            "model_name": "gpt-4o-mini", "aliases": []})
-    assert response.status_code == 422
+    assert response.status_code == 409  # another model holds the name: a conflict
     assert "already has a model named" in error_of(response)["fields"]["model_name"]
     assert model_count(db) == 4
 
@@ -109,7 +109,6 @@ def test_patch_with_a_stale_version_is_409_and_writes_nothing(api, db, catalogue
 
 @pytest.mark.parametrize("body,field", [
     ({"display_name": "x" * 151}, "display_name"),
-    ({"is_active": True, "model_type": "image"}, "price_per_image"),
     ({"version": "1"}, "version"),
     ({"id": 5}, "id"),
 ])
@@ -117,6 +116,16 @@ def test_patch_refuses_bad_fields_with_422(api, db, catalogue, body, field):
     response = api.patch(f"/api/v1/models/{catalogue['mini'].id}", body)
     assert response.status_code == 422
     assert field in error_of(response)["fields"]
+    db.session.expire_all()
+    assert db.session.get(AIModelConfig, catalogue["mini"].id).version == 1
+
+
+def test_a_change_leaving_the_stored_model_active_without_its_prices_is_a_409(api, db, catalogue):
+    # The fields are each valid; together with what is stored they break a catalogue rule.
+    response = api.patch(f"/api/v1/models/{catalogue['mini'].id}",
+                         {"is_active": True, "model_type": "image"})
+    assert response.status_code == 409
+    assert "price_per_image" in error_of(response)["fields"]
     db.session.expire_all()
     assert db.session.get(AIModelConfig, catalogue["mini"].id).version == 1
 
@@ -170,3 +179,20 @@ def test_unknown_paths_and_methods_answer_json(api):
     wrong = api.request("PUT", "/api/v1/models", {"x": 1})
     assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
     assert "GET" in wrong.headers["Allow"] and "POST" in wrong.headers["Allow"]
+
+
+def test_a_change_both_taking_a_name_and_leaving_prices_missing_is_a_409(api, db, catalogue):
+    response = api.patch(f"/api/v1/models/{catalogue['mini'].id}",
+                         {"model_type": "image", "is_active": True,
+                          "model_name": catalogue["turbo"].model_name})
+    assert response.status_code == 409
+    assert {"model_name", "price_per_image", "is_active"} <= set(error_of(response)["fields"])
+    db.session.expire_all()
+    assert db.session.get(AIModelConfig, catalogue["mini"].id).version == 1
+
+
+def test_a_new_model_with_a_blank_name_and_a_taken_one_stays_a_422(api, db, catalogue):
+    response = api.post("/api/v1/models", {"provider": "openai", "model_type": "text",
+                                           "model_name": "gpt-4o-mini", "display_name": "\u200b"})
+    assert response.status_code == 422
+    assert set(error_of(response)["fields"]) == {"model_name", "display_name"}

@@ -1,0 +1,44 @@
+"""Examples shown in the OpenAPI document: one request or answer per operation, plus errors."""
+from __future__ import annotations
+
+SUMMARY = {"id": 1, "model_name": "gpt-4o-mini", "display_name": "GPT-4o Mini",
+           "provider": "openai", "model_type": "text", "is_active": True,
+           "label": "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"}
+MODEL = {**SUMMARY, "input_price_per_1m": "0.15", "cached_input_price_per_1m": "0.075",
+         "output_price_per_1m": "0.60", "price_per_image": None, "context_window": 128000,
+         "max_output_tokens": 16384, "aliases": ["gpt-4o-mini-2024-07-18"],
+         "deprecation_date": None, "notes": "", "origin": "seed",
+         "price_source": "https://openai.com/api/pricing", "price_checked_on": "2026-11-25",
+         "version": 1, "created_at": "2026-11-25T13:24:09.426836+00:00",
+         "updated_at": "2026-11-25T13:24:09.426837+00:00"}
+MODEL_LIST = {"items": [MODEL], "total": 1, "page": 1, "per_page": 50, "pages": 1}
+MODEL_CREATE = {"provider": "anthropic", "model_type": "text",
+                "model_name": "claude-example-1", "display_name": "Claude Example",
+                "is_active": False, "input_price_per_1m": "0.80", "output_price_per_1m": "4.00",
+                "context_window": 200000, "aliases": []}
+MODEL_UPDATE = {"notes": "Prices checked against the provider's page", "version": 1}
+GLOBAL_SETTINGS = {"version": 1, "updated_at": "2026-11-25T13:24:09.438768+00:00",
+                   "openai_model": 1, "openai_model_details": SUMMARY,
+                   "text_model": 1, "text_model_details": SUMMARY,
+                   "dalle_model": None, "dalle_model_details": None,
+                   "runware_model": None, "runware_model_details": None}
+GLOBAL_UPDATE = {"text_model": 1, "version": 1}
+EFFECTIVE = {"model": SUMMARY, "source": "global", "warnings": []}
+NOTHING = {"model": None, "source": None, "warnings": []}
+ACCOUNT_SETTINGS = {
+    "account_id": 1, "account_name": "Acme Publishing", "version": 1,
+    "overrides": {"openai_model": None, "text_model": None, "dalle_model": None,
+                  "runware_model": None},
+    "effective": {"openai_model": EFFECTIVE, "text_model": EFFECTIVE,
+                  "dalle_model": NOTHING, "runware_model": NOTHING},
+    "warnings": [],
+}
+ACCOUNT_UPDATE = {"openai_model": None, "version": 1}
+IN_USE = {"error": {"code": "in_use", "fields": {},
+                    "message": "Cannot delete GPT-4o Mini (gpt-4o-mini): used by global setting "
+                               "OpenAI text model."}}
+
+
+def error(code: str, message: str, fields: dict | None = None) -> dict:
+    """An error body in the one shape."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
