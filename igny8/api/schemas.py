@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import decimal_text
-from igny8.services.catalogue import MAX_TOKENS
+from igny8.services.catalogue_rules import MAX_TOKENS
 from igny8.services.text import VISIBLE_PATTERN
 from igny8.services.numbers import MAX_PAGE, PRICE_PATTERN, PRICE_SYNTAX_MESSAGE, parse_price
 

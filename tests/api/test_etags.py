@@ -1,7 +1,7 @@
 """ETag on single resources (the version), If-Match as the expected version (409 when stale)."""
 import pytest
 
-from tests.api.conftest import commit, error_of
+from tests.helpers import commit, error_of
 from tests.factories import AccountFactory, TextModelFactory
 
 
