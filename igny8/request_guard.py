@@ -164,6 +164,13 @@ def check_input() -> None:
         raise BadInput(problems)
 
 
+def refuse_oversized_page_body() -> None:
+    """First before_request of the pages: a streamed body over the limit is a 413 before the
+    CSRF check reads the (emptied) form, as for a body whose Content-Length is over it."""
+    if request.environ.get(TOO_LARGE_FLAG) and not request.path.startswith("/api/"):
+        raise RequestEntityTooLarge()
+
+
 def check_page_input() -> None:
     """before_request for the admin pages; the API runs `check_input` after its key check."""
     if not request.path.startswith("/api/"):
@@ -190,6 +197,8 @@ def register_request_guard(app: Flask) -> None:
     app.url_map.converters["int"] = CanonicalIntegerConverter
     app.wsgi_app = StreamedBodyLimit(app)
     app.before_request(lambda: request_id() and None)  # fixed before anything can log
+    # Ahead of the extensions' hooks (CSRF): registered first, run first.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_oversized_page_body)
     app.after_request(send_request_id)
     install_log_request_id()
 

@@ -224,3 +224,14 @@ def test_a_name_blank_after_normalisation_on_the_form_is_refused(client, admin, 
     assert response.status_code == 400
     assert f"{label} is required" in response.get_data(as_text=True)
     assert db.session.scalars(select(AIModelConfig.model_name)).all() == ["gpt-x"]
+
+
+def test_a_chunked_form_post_over_one_mib_is_a_413_even_before_the_csrf_check(
+        app, client, db, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    body = urlencode({"email": "a@b.c", "password": "x" * (1024 * 1024)}).encode()
+    response = client.open("/auth/login", method="POST", input_stream=io.BytesIO(body),
+                           headers={"Transfer-Encoding": "chunked"}, content_type=FORM,
+                           environ_overrides={"wsgi.input_terminated": True,
+                                              "CONTENT_LENGTH": ""})
+    assert response.status_code == 413 and response.mimetype == "text/html"
