@@ -113,7 +113,7 @@ class AuthActions:
             assert response.status_code == 302, response.get_data(as_text=True)
         else:
             with self.client.session_transaction() as session:
-                session["_user_id"] = str(self.user.id)
+                session["_user_id"] = self.user.get_id()
                 session["_fresh"] = True
         return self.user
 
