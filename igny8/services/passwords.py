@@ -27,4 +27,6 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 def _email_words(email: str) -> list[str]:
     """The parts of an email a guesser would try first."""
-    return [part for part in re.split(r"[@.+_-]", email.lower()) if len(part) > 2]
+    email = email.strip().lower()
+    parts = [part for part in re.split(r"[@.+_-]", email) if len(part) > 2]
+    return [email, email.split("@")[0], *parts] if email else []
