@@ -41,6 +41,7 @@ def _actor() -> User:
 
 
 def _user_or_404(user_id: int) -> User:
+    """The user with this id, or a 404 page."""
     return user_service.get_user(user_id) or abort(404)
 
 

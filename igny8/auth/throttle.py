@@ -19,6 +19,7 @@ WINDOW = timedelta(minutes=15)
 
 
 def _matching(email: str, ip: str):
+    """The conditions selecting the attempts for `email` (any case) from `ip`."""
     return (LoginAttempt.email == email.strip().lower()[:254], LoginAttempt.ip == ip[:64])
 
 

@@ -99,6 +99,7 @@ def _begin_immediate() -> None:
 
 
 def _active_admin_ids(locked: dict[int, User]) -> set[int]:
+    """Ids of the active admins among the locked rows."""
     return {uid for uid, user in locked.items() if user.is_active and user.role == ADMIN}
 
 
