@@ -3,6 +3,7 @@
 Every change that can take an admin away locks the active admin rows first (see
 `lock_admins`), so "at least one active admin" holds when two admins act at once.
 Changes that alter what a user may do rotate the user's session token: old cookies stop working.
+Every write ends in the one commit path (services/unit_of_work.py) with its history entry.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from igny8.models.users import ADMIN, ROLES, User
 from igny8.services import audit
 from igny8.errors import ConflictError, DomainError, ValidationFailed
 from igny8.services.passwords import password_problem
+from igny8.services.unit_of_work import Entry, commit, refuse
 
 DEFAULT_ADMIN_EMAIL = "admin@igny8.local"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -38,7 +40,8 @@ def user_errors(email: str, role: str, password: str) -> dict[str, str]:
     return errors
 
 
-def create_user(email: str, role: str, password: str, actor: User | str | None = None) -> User:
+def create_user(email: str, role: str, password: str,
+                actor: audit.Actor | User | str | None = None) -> User:
     """Create an active user and its audit entry in one commit; errors name the fields."""
     email = email.strip().lower()
     errors = user_errors(email, role, password)
@@ -47,10 +50,11 @@ def create_user(email: str, role: str, password: str, actor: User | str | None =
     user = User(email=email, role=role, is_active=True)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
     changes = {"email": [None, user.email], "role": [None, role], "is_active": [None, True]}
-    audit.record("create", "user", user.id, user.email, changes, actor=actor)
-    db.session.commit()
+    commit(audit.as_actor(actor), f"The user {email}",
+           lambda: [Entry("create", "user", user.id, user.email, changes)],
+           on_integrity=ValidationFailed(f"User not created: email {email} is already used by"
+                                         " another user", {"email": "already used"}))
     return user
 
 
@@ -106,15 +110,13 @@ def _active_admin_ids(locked: dict[int, User]) -> set[int]:
 def _check_actor(locked: dict[int, User], actor: User) -> None:
     """Refuse when the acting admin lost the right to act while waiting for the lock."""
     if actor.id not in _active_admin_ids(locked):
-        db.session.rollback()
-        raise ConflictError("Your user is no longer an active admin; nothing was changed.")
+        refuse(ConflictError("Your user is no longer an active admin; nothing was changed."))
 
 
 def _check_admin_remains(locked: dict[int, User], user: User) -> None:
     """Refuse to take away the last active admin."""
     if user.is_admin and user.is_active and _active_admin_ids(locked) == {user.id}:
-        db.session.rollback()
-        raise DomainError(f"{user.email} is the last active admin; create another admin first.")
+        refuse(DomainError(f"{user.email} is the last active admin; create another admin first."))
 
 
 def set_active(user: User, active: bool, actor: User) -> bool:
@@ -129,19 +131,19 @@ def set_active(user: User, active: bool, actor: User) -> bool:
     if actor.is_admin:
         _check_actor(locked, actor)
     if user.is_active == active:
-        db.session.rollback()
+        db.session.rollback()  # nothing to write: end the transaction, release the locks
         return False
     if not active:
         _check_admin_remains(locked, user)
     user.is_active = active
     user.rotate_session_token()
-    audit.record("activate" if active else "deactivate", "user", user.id, user.email,
-                 {"is_active": [not active, active]}, actor=actor)
-    db.session.commit()
+    commit(audit.as_actor(actor), f"The user {user.email}",
+           [Entry("activate" if active else "deactivate", "user", user.id, user.email,
+                  {"is_active": [not active, active]})])
     return True
 
 
-def set_role(user: User, role: str, actor: User | str) -> bool:
+def set_role(user: User, role: str, actor: audit.Actor | User) -> bool:
     """Give `user` another role (audited; their sessions end); keeps one active admin.
 
     Returns False when the user already has `role`. `actor` is an admin or a label ("cli").
@@ -156,18 +158,18 @@ def set_role(user: User, role: str, actor: User | str) -> bool:
     if isinstance(actor, User):
         _check_actor(locked, actor)
     if user.role == role:
-        db.session.rollback()
+        db.session.rollback()  # nothing to write: end the transaction, release the locks
         return False
     _check_admin_remains(locked, user)
     before, user.role = user.role, role
     user.rotate_session_token()
-    audit.record("change_role", "user", user.id, user.email, {"role": [before, role]}, actor=actor)
-    db.session.commit()
+    commit(audit.as_actor(actor), f"The user {user.email}",
+           [Entry("change_role", "user", user.id, user.email, {"role": [before, role]})])
     return True
 
 
-def set_password(user: User, password: str, actor: User | str, action: str = "reset_password"
-                 ) -> None:
+def set_password(user: User, password: str, actor: audit.Actor | User,
+                 action: str = "reset_password") -> None:
     """Store a new password for `user` if the policy allows it; their other sessions end.
 
     The audit entry says a password changed, never what it is.
@@ -177,8 +179,8 @@ def set_password(user: User, password: str, actor: User | str, action: str = "re
         raise ValidationFailed(f"Password not changed: {problem}", {"password": problem})
     user.set_password(password)
     user.rotate_session_token()
-    audit.record(action, "user", user.id, user.email, PASSWORD_CHANGED, actor=actor)
-    db.session.commit()
+    commit(audit.as_actor(actor), f"The user {user.email}",
+           [Entry(action, "user", user.id, user.email, PASSWORD_CHANGED)])
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
@@ -206,7 +208,7 @@ def admin_exists() -> bool:
     return db.session.scalar(query) is not None
 
 
-def ensure_admin(actor: str = audit.CLI) -> AdminRecovery | None:
+def ensure_admin(actor: audit.Actor = audit.CLI) -> AdminRecovery | None:
     """Give the database an active admin when it has none: admin@igny8.local, new password.
 
     An existing admin@igny8.local is reactivated (and made admin) with a new password; else it
@@ -215,7 +217,7 @@ def ensure_admin(actor: str = audit.CLI) -> AdminRecovery | None:
     """
     locked = lock_admins()
     if _active_admin_ids(locked):
-        db.session.rollback()
+        db.session.rollback()  # nothing to write: end the transaction, release the locks
         return None
     password = secrets.token_urlsafe(18)
     user = db.session.scalar(select(User).where(User.email == DEFAULT_ADMIN_EMAIL))
@@ -227,12 +229,12 @@ def ensure_admin(actor: str = audit.CLI) -> AdminRecovery | None:
     user.role, user.is_active = ADMIN, True
     user.set_password(password)
     user.rotate_session_token()
-    audit.record("recover_admin", "user", user.id, user.email, changes, actor=actor)
-    db.session.commit()
+    commit(actor, f"The user {user.email}",
+           [Entry("recover_admin", "user", user.id, user.email, changes)])
     return AdminRecovery(user, password, created=False)
 
 
 def end_sessions(user: User) -> None:
     """Sign `user` out everywhere: a new session token refuses every cookie made before."""
     user.rotate_session_token()
-    db.session.commit()
+    commit(audit.SYSTEM, f"The user {user.email}")  # a sign-out: not history
