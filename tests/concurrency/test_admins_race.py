@@ -6,10 +6,8 @@ from sqlalchemy import delete, func, select, update
 
 from igny8.extensions import db
 from igny8.models import AuditEntry, LoginAttempt, User
-from tests.concurrency.live_sessions import Browser, fire_together, live_pg_app, live_pg_port
+from tests.helpers import Browser, fire_together
 from tests.factories import TEST_PASSWORD, UserFactory
-
-__all__ = ["live_pg_app", "live_pg_port"]  # the fixtures these tests use
 
 ROUNDS = 24
 DEACTIVATE = ("toggle", {"active": "0"})

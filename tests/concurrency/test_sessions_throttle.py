@@ -9,10 +9,8 @@ from sqlalchemy import delete, func, select
 from igny8.auth import throttle
 from igny8.extensions import db
 from igny8.models import LoginAttempt, User
-from tests.concurrency.live_sessions import Browser, fire_together, live_pg_app, live_pg_port
+from tests.helpers import Browser, fire_together
 from tests.factories import UserFactory
-
-__all__ = ["live_pg_app", "live_pg_port"]  # the fixtures these tests use
 
 PARALLEL = 48
 ROUNDS = 3

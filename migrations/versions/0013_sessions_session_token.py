@@ -1,7 +1,7 @@
 """A per-user session token: sign-out, deactivation, password and role changes end old cookies.
 
-Revision ID: 0012_sessions_session_token
-Revises: 0011_caching_generation
+Revision ID: 0013_sessions_session_token
+Revises: 0012_invariants_catalogue_ids
 Create Date: 2026-12-01
 
 Existing users get a random token each, so every cookie issued before this revision (which
@@ -12,8 +12,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_sessions_session_token"
-down_revision = "0011_caching_generation"
+revision = "0013_sessions_session_token"
+down_revision = "0012_invariants_catalogue_ids"
 branch_labels = None
 depends_on = None
 
