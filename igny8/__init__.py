@@ -5,6 +5,7 @@ from sqlalchemy import text
 from igny8.config import REPO_ROOT, Config
 from igny8.extensions import bootstrap, csrf, db, login_manager, migrate
 from igny8.pricing import register_filters
+from igny8.security import register_security_headers
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(config: object | None = None) -> Flask:
     register_blueprints(app)
     register_input_checks(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 

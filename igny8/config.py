@@ -40,6 +40,16 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """A positive whole number from the environment; a bad value stops the app with its name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a positive whole number, not {value!r}")
+    return int(value)
+
+
 class Config:
     """Settings for running igny8; every value may come from the environment."""
 
@@ -51,6 +61,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB per request body; larger ones get a 413
     BOOTSTRAP_SERVE_LOCAL = True
+    # A signed-in session ends after this long without a request, and this long after sign-in.
+    IGNY8_SESSION_IDLE_MINUTES = 30
+    IGNY8_SESSION_MAX_HOURS = 12
     # Fallback model names per slot when neither the account nor the global settings resolve.
     IGNY8_DEFAULT_MODELS = {
         "openai_model": "gpt-4o-mini",
@@ -64,6 +77,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL") or default_database_url()
         )
+        self.IGNY8_SESSION_IDLE_MINUTES = env_int("IGNY8_SESSION_IDLE_MINUTES", 30)
+        self.IGNY8_SESSION_MAX_HOURS = env_int("IGNY8_SESSION_MAX_HOURS", 12)
         secure = env_flag("SESSION_COOKIE_SECURE")
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure

@@ -89,6 +89,16 @@ def test_inactive_user_cannot_sign_in(client, db):
     db.session.commit()
     response = sign_in(client, "gone@igny8.test")
     assert response.status_code == 401
+    assert ("Your user gone@igny8.test was deactivated. Ask an admin to reactivate it."
+            in response.get_data(as_text=True))
+    assert client.get("/admin/").status_code == 302
+
+
+def test_deactivated_user_with_a_wrong_password_is_not_told_the_state(client, db):
+    UserFactory(email="gone@igny8.test", is_active=False)
+    db.session.commit()
+    page = sign_in(client, "gone@igny8.test", "not the password").get_data(as_text=True)
+    assert "Invalid email or password." in page and "deactivated" not in page
 
 
 def test_deactivated_user_is_signed_out_on_the_next_request(client, auth, db):

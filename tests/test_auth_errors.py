@@ -66,7 +66,7 @@ def test_500_page_rolls_back_and_shows_the_layout(app, auth):
     with crash_app.app_context():
         client = crash_app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
         response = client.get("/admin/crash")
         page = response.get_data(as_text=True)
         assert response.status_code == 500

@@ -9,10 +9,9 @@ from flask import abort
 from flask_login import current_user
 
 from igny8.extensions import login_manager
+from igny8.models.users import ADMIN, ROLES, SUPPORT
 
-ADMIN = "admin"
-SUPPORT = "support"
-ROLES = (ADMIN, SUPPORT)
+__all__ = ["ADMIN", "ROLES", "ROLE_LABELS", "SUPPORT", "roles_required", "user_has_role"]
 ROLE_LABELS = {ADMIN: "Admin", SUPPORT: "Support"}
 
 

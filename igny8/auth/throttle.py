@@ -1,4 +1,9 @@
-"""Sign-in throttling: too many failures for one email from one address lock it out for a while."""
+"""Sign-in throttling: too many failures for one email from one address lock it out for a while.
+
+Each attempt reserves its row BEFORE the password is checked and counts after committing it:
+of any number of parallel attempts, only those among the first MAX_FAILURES rows committed
+see a count within the limit, so at most MAX_FAILURES passwords are checked per window.
+"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,11 +19,12 @@ WINDOW = timedelta(minutes=15)
 
 
 def _matching(email: str, ip: str):
-    return (LoginAttempt.email == email.strip().lower(), LoginAttempt.ip == ip)
+    """The conditions selecting the attempts for `email` (any case) from `ip`."""
+    return (LoginAttempt.email == email.strip().lower()[:254], LoginAttempt.ip == ip[:64])
 
 
 def recent_failures(email: str, ip: str) -> int:
-    """Failed sign-ins for `email` from `ip` within the window."""
+    """Failed (or still running) sign-ins for `email` from `ip` within the window."""
     since = utcnow() - WINDOW
     query = select(func.count(LoginAttempt.id)).where(
         *_matching(email, ip), LoginAttempt.created_at >= since
@@ -26,16 +32,20 @@ def recent_failures(email: str, ip: str) -> int:
     return db.session.scalar(query) or 0
 
 
-def is_locked(email: str, ip: str) -> bool:
-    """Whether sign-in for `email` from `ip` is refused for now."""
-    return recent_failures(email, ip) >= MAX_FAILURES
+def reserve_attempt(email: str, ip: str) -> bool:
+    """Record an attempt (commits); False, with the record withdrawn, when the limit is reached.
 
-
-def record_failure(email: str, ip: str) -> None:
-    """Count one failed sign-in and drop attempts older than the window (commits)."""
-    db.session.add(LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64]))
+    The row stays as a failure unless the sign-in succeeds (`clear_failures`).
+    """
+    attempt = LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64])
+    db.session.add(attempt)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < utcnow() - WINDOW))
     db.session.commit()
+    if recent_failures(email, ip) <= MAX_FAILURES:
+        return True
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))
+    db.session.commit()
+    return False
 
 
 def clear_failures(email: str, ip: str) -> None:

@@ -1,6 +1,7 @@
 """Admin users who sign in to the back office, and the failed sign-ins used for throttling."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -10,6 +11,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from igny8.extensions import db
 from igny8.models.base import BigIntId, utcnow
+
+
+ADMIN = "admin"
+SUPPORT = "support"
+ROLES = (ADMIN, SUPPORT)
+
+
+def new_session_token() -> str:
+    """A fresh random token; changing it ends every session signed with the old one."""
+    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -25,6 +36,8 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the id Flask-Login keeps in the cookie (get_id): a new one refuses old cookies.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -34,8 +47,16 @@ class User(UserMixin, db.Model):
         """Emails are stored lower-case so sign-in is case-insensitive."""
         return value.strip().lower()
 
+    def get_id(self) -> str:
+        """"<id>:<session token>": the cookie names the user and the token it was made with."""
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        """Sign the user out everywhere: cookies holding the old token no longer load the user."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
-        """Store a salted hash of `password`."""
+        """Store a salted hash of `password` (the service checks the policy, rotates the token)."""
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:

@@ -183,3 +183,32 @@ def fire_requests(*calls: Callable[[], Answer]) -> list[Answer]:
 def fire():
     """`fire(call, call, ...)`: the calls sent together (see fire_requests), their answers."""
     return fire_requests
+
+
+@pytest.fixture(scope="module")
+def live_pg_app(fresh_database_url):
+    """The app on its own PostgreSQL database for the sign-in and admin races (module scope)."""
+    if "postgresql" not in BACKENDS and not IN_CI:
+        pytest.skip("IGNY8_TEST_BACKENDS leaves PostgreSQL out; these races need it")
+    # One connection per parallel request, so requests wait on row locks, not on the pool.
+    settings = igny8_config.TestingConfig(fresh_database_url("postgresql"))
+    settings.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 20,
+                                          "max_overflow": 40}
+    app = create_app(settings)
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_pg_port(live_pg_app):
+    """The port of a threaded werkzeug server for `live_pg_app` on the loopback interface."""
+    server = make_server("127.0.0.1", 0, live_pg_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="igny8-race-server", daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join(timeout=10)
