@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import unescape
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -329,3 +330,59 @@ def fire_together(calls: list[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+# --- forms as a browser posts them -------------------------------------------------------------
+
+
+class _FormParser(HTMLParser):
+    """Collects the successful controls of the form with `form_id` (or of every form)."""
+
+    def __init__(self, form_id: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside = form_id, form_id is None
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.form_id is not None:
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or not attrs.get("name") and tag != "option":
+            return
+        name = attrs.get("name")
+        if tag == "input" and attrs.get("type") not in ("submit", "button"):
+            checkable = attrs.get("type") in ("checkbox", "radio")
+            if not checkable or "checked" in attrs:
+                value = attrs.get("value")
+                self.values[name] = value if value is not None else ("on" if checkable else "")
+        elif tag == "textarea":
+            self._textarea, self.values[name] = name, ""
+        elif tag == "select":
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            text = self.values[self._textarea]  # a browser drops the newline after <textarea>
+            text = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self.values[self._textarea] = text
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self.form_id is not None:
+            self.inside = False
+
+    def handle_data(self, data):
+        if self._textarea and self.inside:
+            self.values[self._textarea] += data
+
+
+def form_values(page: str, form_id: str | None = None) -> dict[str, str]:
+    """The name -> value pairs the form `form_id` would post."""
+    parser = _FormParser(form_id)
+    parser.feed(page)
+    return parser.values

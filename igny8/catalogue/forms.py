@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from igny8.admin.conflicts import dump_loaded
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, decimal_text
@@ -115,6 +116,7 @@ class ModelForm(FlaskForm):
                                description="Where the prices come from (URL or document).")
     price_checked_on = NamedDateField("Prices checked on", [Optional()])
     version = HiddenField()
+    loaded = HiddenField()  # the values this form was loaded with (see admin/conflicts.py)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,15 +129,40 @@ class ModelForm(FlaskForm):
         """The form filled from a stored model, carrying its version."""
         form = cls(obj=model, **kwargs)
         if not form.is_submitted():
-            form.aliases.data = "\n".join(model.aliases or [])
-            form.version.data = str(model.version)
-            for name in PRICE_FIELDS:
-                value = getattr(model, name)
-                form[name].data = "" if value is None else decimal_text(value)
-            for name in INTEGER_FIELDS:
-                value = getattr(model, name)
-                form[name].data = "" if value is None else str(value)
+            form.fill_from(model)
         return form
+
+    @classmethod
+    def loaded_from(cls, model: AIModelConfig) -> ModelForm:
+        """The form as a GET would show `model` now, whatever the request is."""
+        form = cls(formdata=None, obj=model)
+        form.fill_from(model)
+        return form
+
+    def fill_from(self, model: AIModelConfig) -> None:
+        """Word the stored model as the form shows it, and remember it as loaded."""
+        self.aliases.data = "\n".join(model.aliases or [])
+        self.version.data = str(model.version)
+        for name in PRICE_FIELDS:
+            value = getattr(model, name)
+            self[name].data = "" if value is None else decimal_text(value)
+        for name in INTEGER_FIELDS:
+            value = getattr(model, name)
+            self[name].data = "" if value is None else str(value)
+        self.loaded.data = dump_loaded(self.form_values())
+
+    def form_values(self) -> dict[str, str]:
+        """Each edited field as the text the form shows (a ticked box is "y")."""
+        values = {}
+        for name in MODEL_FIELDS:
+            field = self[name]
+            if isinstance(field, BooleanField):
+                values[name] = "y" if field.data else ""
+            elif hasattr(field, "_value"):
+                values[name] = field._value()
+            else:
+                values[name] = "" if field.data is None else str(field.data)
+        return values
 
     def values(self) -> dict[str, Any]:
         """The parsed values for the catalogue service."""

@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 from igny8.admin.lists import build_list_page
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.auth.safety import safe_next
+from igny8.catalogue.conflict import is_stale, model_conflict
 from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.options import MODEL_LIST
@@ -82,14 +83,22 @@ def detail(model_id: int):
 
 
 def _render_form(form: ModelForm, model: AIModelConfig | None, status: int = 200,
-                 problem: str | None = None):
-    """The create/edit page, with the page-level problem (if any) above the form."""
+                 problem: str | None = None, conflict=None):
+    """The create/edit page, with the page-level problem or conflict (if any) above the form."""
     return render_template("catalogue/form.html", form=form, model=model,
-                           problem=problem), status
+                           problem=problem, conflict=conflict), status
+
+
+def _conflict(form: ModelForm, model: AIModelConfig, message: str | None = None):
+    """The 409 page of a stale save: their change next to mine, mine kept on the latest."""
+    merged, conflict = model_conflict(form, model, message)
+    return _render_form(merged, model, 409, conflict=conflict)
 
 
 def _failed(form: ModelForm, model: AIModelConfig | None, exc: DomainError):
     """Re-render the form after the service refused it, messages next to their fields."""
+    if isinstance(exc, ConflictError) and model is not None:
+        return _conflict(form, model, exc.message)
     if isinstance(exc, ConflictError):
         return _render_form(form, model, page_status(exc), exc.message)
     unplaced = form.add_errors(exc.fields)
@@ -121,6 +130,8 @@ def edit(model_id: int):
     """Change a model; a save based on a stale version is refused."""
     model = get_model(model_id)
     form = ModelForm.for_model(model)
+    if form.is_submitted() and is_stale(form, model):  # before the field checks: see the change
+        return _conflict(form, model)
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return _render_form(form, model, status, form.errors and "Correct the fields marked below.")

@@ -21,6 +21,7 @@ from igny8.services.global_settings import (
     load_global_settings,
 )
 from igny8.services.slot_choices import models_by_id
+from igny8.settings.conflict import is_stale, remember_loaded, slot_conflict
 from igny8.settings.forms import (
     AccountSettingsForm,
     BulkOverrideForm,
@@ -88,21 +89,40 @@ def account_blank_texts(global_row) -> dict[str, str]:
     }
 
 
+def stored_overrides(account) -> dict:
+    """The model each slot of the account overrides to (None: follows the global default)."""
+    overrides = service.account_overrides(account.integration_settings)
+    models = models_by_id(overrides.values())
+    return {name: models.get(raw) if is_model_id(raw) else None
+            for name, raw in overrides.items()}
+
+
 def account_form(account, global_row, formdata_from_request: bool) -> AccountSettingsForm:
     """The account's form, its current overrides as defaults and the slots' choices."""
-    settings = account.integration_settings
-    overrides = service.account_overrides(settings)
-    models = models_by_id(overrides.values())
-    selected = {name: models.get(raw) if is_model_id(raw) else None
-                for name, raw in overrides.items()}
-    data = {**selected, "version": version_of(settings)}
+    selected = stored_overrides(account)
+    data = {**selected, "version": version_of(account.integration_settings)}
     form = AccountSettingsForm(data=data) if formdata_from_request else AccountSettingsForm(
         formdata=None, data=data)
     form.use_choices(selected, account_blank_texts(global_row))
+    if not formdata_from_request:
+        remember_loaded(form, selected)
     return form
 
 
-def render_account(account, form: AccountSettingsForm | None = None, status: int = 200):
+def render_account_conflict(account_id: int, posted: AccountSettingsForm):
+    """The 409 page of a stale save: their change next to mine, mine kept on the latest."""
+    account = load_or_404(account_id)
+    current = stored_overrides(account)
+    data, conflict = slot_conflict(
+        posted, current, version_of(account.integration_settings), f"Settings of {account.name}",
+        "Global default", url_for("settings.account", account_id=account.id))
+    form = AccountSettingsForm(formdata=data)
+    form.use_choices(current, account_blank_texts(load_global_settings()))
+    return render_account(account, form, 409, conflict)
+
+
+def render_account(account, form: AccountSettingsForm | None = None, status: int = 200,
+                   conflict=None):
     """One account: effective model, source and price per slot, and the admin's form."""
     # Held for the whole render: the resolutions below find it in the session, not the database.
     global_row = load_global_settings()
@@ -111,7 +131,7 @@ def render_account(account, form: AccountSettingsForm | None = None, status: int
     page = render_template(
         "settings/account.html", title=f"Integration settings: {account.name}", account=account,
         rows=service.account_slots(account), form=form, can_edit=current_user.is_admin,
-        history_url=history_url("account_settings", account.id),
+        history_url=history_url("account_settings", account.id), conflict=conflict,
     )
     return page, status
 
@@ -137,15 +157,16 @@ def save_account(account_id: int):
     """Store the admin's overrides; the first option clears a slot's override."""
     account = load_or_404(account_id)
     form = account_form(account, load_global_settings(), formdata_from_request=True)
+    if is_stale(form, version_of(account.integration_settings)):
+        return render_account_conflict(account_id, form)
     if not form.validate():
         flash_form_errors(form, f"Settings of {account.name}")
         return render_account(account, form, 400)
     try:
         changes = service.update_account_settings(
             account.id, form.selected_ids(), form.version.data, Actor.for_user(current_user))
-    except ConflictError as error:
-        flash(error.message, "danger")
-        return render_account(load_or_404(account_id), status=page_status(error))
+    except ConflictError:
+        return render_account_conflict(account_id, form)
     except ValidationFailed as error:
         apply_domain_errors(form, error)
         return render_account(account, form, page_status(error))

@@ -31,6 +31,11 @@ class SlotForm(FlaskForm):
     choice_models: ChoiceModels
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    loaded = HiddenField()  # the selections this form was loaded with (admin/conflicts.py)
+
+    def raw_version(self) -> str | None:
+        """The version as posted (the IntegerField's data is None when it is not a number)."""
+        return self.version.raw_data[0] if self.version.raw_data else self.version.data
 
     def slot_fields(self) -> list[QuerySelectField]:
         """The model dropdowns, in SLOTS order."""

@@ -10,12 +10,14 @@ from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, AIModelConfig
 from igny8.services.audit import Actor
 from igny8.services.global_settings import (
+    GLOBAL_REPR,
     global_models,
     load_global_settings,
     slot_problem,
     update_global_settings,
 )
 from igny8.services.locking import version_of
+from igny8.settings.conflict import is_stale, remember_loaded, slot_conflict
 from igny8.settings.forms import GlobalSettingsForm, SlotForm
 from igny8.settings.options import cached_slot_usage
 
@@ -73,13 +75,14 @@ def current_warnings(current: dict[str, AIModelConfig | None]) -> dict[str, str]
     }
 
 
-def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
+def render_global(form: GlobalSettingsForm | None = None, status: int = 200, conflict=None):
     """The page: current value, warnings and follower counts per slot, and the admin's form."""
     row = load_global_settings()
     current = global_models(row)
     if form is None:
         form = GlobalSettingsForm(formdata=None, data={**current, "version": version_of(row)})
         form.use_choices(current, global_blank_texts())
+        remember_loaded(form, current)
     form.use_cached_options()
     page = render_template(
         "settings/global.html",
@@ -91,8 +94,20 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200):
         usage=cached_slot_usage(),
         can_edit=current_user.is_admin,
         history_url=history_url("global_settings", 1),
+        conflict=conflict,
     )
     return page, status
+
+
+def render_global_conflict(posted: GlobalSettingsForm):
+    """The 409 page of a stale save: their change next to mine, mine kept on the latest."""
+    row = load_global_settings()
+    current = global_models(row)
+    data, conflict = slot_conflict(posted, current, version_of(row), GLOBAL_REPR, "Not set",
+                                   url_for("settings.global_settings"))
+    form = GlobalSettingsForm(formdata=data)
+    form.use_choices(current, global_blank_texts())
+    return render_global(form, 409, conflict)
 
 
 @bp.get("/global")
@@ -110,6 +125,8 @@ def save_global_settings():
     current = global_models(row)
     form = GlobalSettingsForm(data={**current, "version": version_of(row)})
     form.use_choices(current, global_blank_texts())
+    if is_stale(form, version_of(row)):  # before the choices: theirs may have changed them
+        return render_global_conflict(form)
     if not form.validate():
         flash_form_errors(form, "Global settings")
         return render_global(form, 400)
@@ -117,9 +134,8 @@ def save_global_settings():
     try:
         changes = update_global_settings(form.selected_ids(), form.version.data,
                                          Actor.for_user(current_user))
-    except ConflictError as error:
-        flash(error.message, "danger")
-        return render_global(status=page_status(error))
+    except ConflictError:
+        return render_global_conflict(form)
     except ValidationFailed as error:
         apply_domain_errors(form, error)
         return render_global(form, page_status(error))
