@@ -68,10 +68,19 @@ def create():
     return render_index(ApiKeyForm(formdata=None), new_key=raw_key)
 
 
+@bp.get("/<int:key_id>/confirm-revoke")
+@roles_required(ADMIN)
+def confirm_revoke(key_id: int):
+    """Ask before revoking: the key's name, scope, prefix and last use."""
+    key = db.session.get(ApiKey, key_id) or abort(404)
+    return render_template("api_keys/confirm_revoke.html", title=f"Revoke API key {key.name}",
+                           key=key, form=RevokeForm())
+
+
 @bp.post("/<int:key_id>/revoke")
 @roles_required(ADMIN)
 def revoke(key_id: int):
-    """Revoke a key; it stops working at once."""
+    """Revoke a key once confirmed; it stops working at once."""
     if not RevokeForm().validate_on_submit():
         abort(400)
     key = db.session.get(ApiKey, key_id) or abort(404)

@@ -129,3 +129,32 @@ def test_revoke_needs_a_csrf_token_when_protection_is_on(app, client, auth, db):
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert api_keys.authenticate(raw) is not None
+
+
+def test_revoke_asks_first_naming_the_key_its_scope_and_last_use(client, auth, db):
+    auth.login(role="admin")
+    key, raw = api_keys.create_key("reporting-job", "write", actor="cli")
+    listing = client.get("/admin/api-keys/").get_data(as_text=True)
+    confirm_url = f"/admin/api-keys/{key.id}/confirm-revoke"
+    assert f'href="{confirm_url}"' in listing  # a link to the question, not a one-click form
+    page = client.get(confirm_url)
+    assert page.status_code == 200
+    facts = " ".join(page.get_data(as_text=True).split())
+    assert 'key-name">reporting-job</dd>' in facts and 'key-scope">write</dd>' in facts
+    assert 'key-last-used">never</dd>' in facts
+    assert "Revoking <strong>reporting-job</strong> stops it working at once" in facts
+    assert api_keys.authenticate(raw) is not None  # asking revoked nothing
+    db.session.commit()
+    assert 'key-last-used">never' not in " ".join(
+        client.get(confirm_url).get_data(as_text=True).split())
+    response = client.post(f"/admin/api-keys/{key.id}/revoke", follow_redirects=True)
+    assert "API key reporting-job revoked." in response.get_data(as_text=True)
+    again = client.get(confirm_url).get_data(as_text=True)
+    assert "This key was already revoked" in again and "btn-danger" not in again
+    assert client.get("/admin/api-keys/999/confirm-revoke").status_code == 404
+
+
+def test_support_cannot_open_the_revoke_question(client, auth):
+    auth.login(role="support")
+    key, _ = api_keys.create_key("crm", "read", actor="cli")
+    assert client.get(f"/admin/api-keys/{key.id}/confirm-revoke").status_code == 403
