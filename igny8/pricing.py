@@ -57,8 +57,11 @@ def decimal_text(value: Decimal) -> str:
 
 
 def format_usd(value: Decimal) -> str:
-    """A dollar amount with at least two decimals and as many more as the value needs."""
-    return f"${decimal_text(value)}"
+    """A dollar amount with at least two decimals and as many more as the value needs, and
+    thousands separators: 1500.5 -> "$1,500.50"."""
+    whole, _, fraction = decimal_text(value).partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    return f"{sign}${int(digits):,}.{fraction}"
 
 
 def missing_prices(model: Any) -> list[str]:

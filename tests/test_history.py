@@ -51,7 +51,7 @@ def test_global_log_lists_newest_first_with_field_changes(client, auth, log):
     assert objects(page) == ["ops@igny8.test", "Global integration settings", "Claude 3 Haiku",
                              "GPT-4o Mini", "GPT-4o Mini"]
     assert "2026-11-20 10:30:00" in page and "api-key:ci" in page
-    assert re.search(r'<td class="before">0.15</td>\s*<td class="after">0.20</td>', page)
+    assert re.search(r'<td class="before">\$0.15</td>\s*<td class="after">\$0.20</td>', page)
 
 
 @pytest.mark.parametrize("query,expected", [
@@ -110,7 +110,7 @@ def test_object_history_shows_who_when_and_before_after(client, auth, log):
     assert "History of GPT-4o Mini" in page and "Claude 3 Haiku" not in page
     assert page.index("by cli") < page.index("by ada@igny8.test")  # newest first
     assert "on 2026-11-20 10:30:00 UTC" in page
-    assert re.search(r'<td class="before">0.15</td>\s*<td class="after">0.20</td>', page)
+    assert re.search(r'<td class="before">\$0.15</td>\s*<td class="after">\$0.20</td>', page)
     assert re.search(r'<td class="before">—</td>\s*<td class="after">gpt-4o-mini</td>', page)
 
 
@@ -118,7 +118,7 @@ def test_object_without_history(client, auth, log):
     auth.login(role="admin")
     response = client.get("/admin/history/ai_model/404")
     assert response.status_code == 200
-    assert "No recorded changes for this ai model." in response.get_data(as_text=True)
+    assert "No recorded changes for this AI model." in response.get_data(as_text=True)
 
 
 def test_user_creation_from_the_cli_appears_in_history(app, client, auth):
@@ -134,8 +134,46 @@ def test_user_creation_from_the_cli_appears_in_history(app, client, auth):
 def test_object_history_links_to_the_object_page(client, auth, log):
     auth.login(role="admin")
     page = client.get("/admin/history/ai_model/1").get_data(as_text=True)
-    assert '<a href="/admin/ai-models/1">open this ai model</a>' in page
+    assert '<a href="/admin/ai-models/1">open this AI model</a>' in page
     settings = client.get("/admin/history/global_settings/1").get_data(as_text=True)
     assert '<a href="/admin/settings/global">open this global integration settings</a>' in settings
     odd = client.get("/admin/history/ai_model/abc").get_data(as_text=True)
     assert "open this" not in odd
+
+
+def test_history_reads_as_labels_and_words(client, auth, db):
+    entry(db, 0, action="create", changes={
+        "model_name": [None, "gpt-4o-mini"], "is_active": [None, True], "aliases": [None, []],
+        "notes": [None, ""], "price_per_image": [None, None], "context_window": [None, 128000],
+        "output_price_per_1m": [None, "1500.5"]})
+    entry(db, 5, changes={"is_active": [False, True], "aliases": [[], ["runware:101@1", "v2"]],
+                          "model_type": ["text", "image"]})
+    db.session.commit()
+    auth.login(role="support")
+    page = " ".join(client.get("/admin/history/ai_model/1").get_data(as_text=True).split())
+    rows = re.findall(r'<th scope="row">([^<]+)</th> <td class="before">([^<]*)</td> '
+                      r'<td class="after">([^<]*)</td>', page)
+    assert rows == [  # newest entry first; fields in the form's order on both databases
+        ("Type", "Text", "Image"), ("Status", "Inactive", "Active"),
+        ("Aliases", "none", "runware:101@1, v2"),
+        ("Model name", "—", "gpt-4o-mini"), ("Status", "—", "Active"),
+        ("Context window", "—", "128,000"), ("Output price", "—", "$1,500.50"),
+    ]
+    assert "is_active" not in page and "Notes" not in page and "Price per image" not in page
+
+
+def test_unknown_object_type_is_a_404(client, auth, log):
+    auth.login(role="admin")
+    assert client.get("/admin/history/bogus/1").status_code == 404
+    assert client.get("/admin/history/ai_model/404").status_code == 200  # known type, no entries
+
+
+def test_a_deleted_object_offers_no_open_link(client, auth, db):
+    entry(db, 0, action="create", changes={"model_name": [None, "gpt-4o-mini"]})
+    entry(db, 5, action="delete", changes={"model_name": ["gpt-4o-mini", None],
+                                           "notes": ["", None]})
+    db.session.commit()
+    auth.login(role="admin")
+    page = client.get("/admin/history/ai_model/1").get_data(as_text=True)
+    assert "open this" not in page and "This AI model was deleted; its history stays." in page
+    assert "Notes" not in page  # an empty field of a deleted object is not listed

@@ -29,3 +29,11 @@ def test_templates_format_prices_with_the_same_filters(app):
     with app.test_request_context("/admin/ai-models/"):
         page = render_template_string("{{ p | usd }} {{ p | decimal_text }}", p=Decimal("0.600000"))
     assert page == "$0.60 0.60"
+
+
+def test_prices_of_a_thousand_or_more_have_thousands_separators():
+    from decimal import Decimal
+
+    from igny8.pricing import format_usd
+    assert [format_usd(Decimal(value)) for value in ("999.99", "1000", "1234567.5")] == [
+        "$999.99", "$1,000.00", "$1,234,567.50"]

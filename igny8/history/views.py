@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.routing import BuildError
 from sqlalchemy import Select, select
 
 from igny8.admin.lists import paginate, phrase_clause
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.extensions import db
-from igny8.history.forms import HistoryFilterForm, type_label
+from igny8.history.display import visible_changes
+from igny8.history.forms import OBJECT_TYPES, HistoryFilterForm, type_label
 from igny8.models.audit import AuditEntry
 from igny8.services.numbers import parse_page
 
@@ -24,6 +25,12 @@ OBJECT_PAGES = {
     "api_key": ("api_keys.index", None),
     "user": ("users.index", None),
 }
+
+
+@bp.context_processor
+def history_context() -> dict:
+    """Names the history templates share."""
+    return {"visible_changes": visible_changes}
 
 
 def _utc_start(day) -> datetime:
@@ -85,7 +92,10 @@ def object_history(object_type: str, object_id: str):
         .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     ).all()
+    if not entries and object_type not in OBJECT_TYPES:
+        abort(404, description=f"There is no history of a {object_type!r}.")
     name = entries[0].object_repr if entries else f"{type_label(object_type)} {object_id}"
-    return render_template("history/object.html", entries=entries, name=name,
+    deleted = bool(entries) and entries[0].action == "delete"
+    return render_template("history/object.html", entries=entries, name=name, deleted=deleted,
                            object_type=object_type, object_id=object_id, type_label=type_label,
-                           object_url=object_page(object_type, object_id))
+                           object_url=None if deleted else object_page(object_type, object_id))
