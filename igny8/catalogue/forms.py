@@ -164,16 +164,19 @@ class ModelForm(FlaskForm):
                 values[name] = "" if field.data is None else str(field.data)
         return values
 
-    def values(self) -> dict[str, Any]:
-        """The parsed values for the catalogue service."""
-        values = {name: self[name].data for name in MODEL_FIELDS}
-        for name in PRICE_FIELDS:
-            values[name] = parse_decimal(self[name].data)
-        for name in INTEGER_FIELDS:
-            values[name] = parse_tokens(self[name].data)
-        values["aliases"] = parse_aliases(self.aliases.data)
+    def values(self, skip: Any = ()) -> dict[str, Any]:
+        """The parsed values for the catalogue service (leaving out the fields in `skip`)."""
+        values = {name: self[name].data for name in MODEL_FIELDS if name not in skip}
+        parsers = {**dict.fromkeys(PRICE_FIELDS, parse_decimal),
+                   **dict.fromkeys(INTEGER_FIELDS, parse_tokens)}
+        for name, parse in parsers.items():
+            if name in values:
+                values[name] = parse(self[name].data)
+        if "aliases" in values:
+            values["aliases"] = parse_aliases(self.aliases.data)
         for name in ("model_name", "display_name", "price_source", "notes"):
-            values[name] = (values[name] or "").strip()
+            if name in values:
+                values[name] = (values[name] or "").strip()
         return values
 
     def humanise(self, message: str) -> str:

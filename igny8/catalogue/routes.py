@@ -13,6 +13,7 @@ from igny8.catalogue.conflict import is_stale, model_conflict
 from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.options import MODEL_LIST
+from igny8.catalogue.validation import add_rule_errors, problem_banner
 from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db
 from igny8.models import SLOTS, AIModelConfig
@@ -102,10 +103,14 @@ def _failed(form: ModelForm, model: AIModelConfig | None, exc: DomainError):
     if isinstance(exc, ConflictError):
         return _render_form(form, model, page_status(exc), exc.message)
     unplaced = form.add_errors(exc.fields)
-    problem = "The model was not saved: correct the fields marked below."
-    if unplaced:
-        problem += " " + "; ".join(unplaced.values())
-    return _render_form(form, model, page_status(exc), problem)
+    return _render_form(form, model, page_status(exc), problem_banner(unplaced))
+
+
+def _invalid(form: ModelForm, model: AIModelConfig | None):
+    """The form again: its own problems and the catalogue's rules, all at once (or the GET)."""
+    if not form.is_submitted():
+        return _render_form(form, model)
+    return _render_form(form, model, 400, problem_banner(add_rule_errors(form, model)))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -114,8 +119,7 @@ def create():
     """Add a model to the catalogue."""
     form = ModelForm()
     if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return _render_form(form, None, status, form.errors and "Correct the fields marked below.")
+        return _invalid(form, None)
     try:
         model = catalogue_service.create_model(actor=Actor.for_user(current_user), **form.values())
     except DomainError as exc:
@@ -133,8 +137,7 @@ def edit(model_id: int):
     if form.is_submitted() and is_stale(form, model):  # before the field checks: see the change
         return _conflict(form, model)
     if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return _render_form(form, model, status, form.errors and "Correct the fields marked below.")
+        return _invalid(form, model)
     try:
         catalogue_service.update_model(model, expected_version=form.version.data,
                                        actor=Actor.for_user(current_user), **form.values())

@@ -98,6 +98,17 @@ def update_model(model: AIModelConfig, expected_version: Any = None, *,
     return model
 
 
+def model_problems(fields: dict[str, Any], model: AIModelConfig | None = None) -> dict[str, str]:
+    """Every rule the values break, as create_model (or update_model of `model`) would refuse
+    them, writing nothing; a field not given keeps the stored value (None on create)."""
+    values, errors = clean_fields(fields)
+    stored = {name: getattr(model, name) for name in EDITABLE_FIELDS} if model else {}
+    candidate = AIModelConfig(**{**stored, **values})
+    candidate.id = model.id if model is not None else None
+    with db.session.no_autoflush:
+        return {**model_errors(candidate), **errors}
+
+
 def _set_active(models: Sequence[AIModelConfig], active: bool,
                 actor: Actor) -> list[AIModelConfig]:
     """Flip `is_active` on the models that differ, audit each, commit once."""

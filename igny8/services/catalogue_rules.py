@@ -4,6 +4,7 @@ that involve the slots using a model."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from igny8.extensions import db
 from igny8.models.catalogue import MODEL_TYPES, ORIGINS, PROVIDERS, AIModelConfig
-from igny8.pricing import PRICE_FIELDS, missing_prices
+from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, missing_prices
 
 TEXT_LIMITS = {"provider": 32, "model_type": 16, "model_name": 100, "display_name": 150,
                "price_source": 200}
@@ -19,8 +20,12 @@ TOKEN_FIELDS = ("context_window", "max_output_tokens")
 MAX_PRICE = Decimal("100000000")  # Numeric(14, 6) holds 8 integer digits
 MAX_TOKENS = 2**31 - 1  # INTEGER on PostgreSQL
 
-# (model_name, aliases) of another row of the same provider.
-NamePair = tuple[str, Sequence[str]]
+# Prices that make sense per type: a text model is priced per token, an image model per image.
+TYPE_PRICES = {"text": ("input_price_per_1m", "cached_input_price_per_1m", "output_price_per_1m"),
+               "image": ("price_per_image",)}
+
+# (model_name, aliases, display_name) of another row of the same provider.
+NamePair = tuple[str, Sequence[str], str]
 
 
 def first_wins(errors: dict[str, str], more: dict[str, str]) -> None:
@@ -32,8 +37,8 @@ def first_wins(errors: dict[str, str], more: dict[str, str]) -> None:
 def model_errors(model: AIModelConfig, others: Iterable[NamePair] | None = None) -> dict[str, str]:
     """Every broken rule of `model` as field -> message; `others` skips the name query."""
     errors: dict[str, str] = {}
-    for check in (_choice_errors, _name_errors, _price_errors, _pricing_errors, _limit_errors,
-                  _alias_errors):
+    for check in (_choice_errors, _name_errors, _price_errors, _type_price_errors,
+                  _pricing_errors, _limit_errors, _window_errors, _date_errors, _alias_errors):
         first_wins(errors, check(model))
     if model.provider in PROVIDERS and model.model_name:
         if others is None:
@@ -122,6 +127,40 @@ def _limit_errors(model: AIModelConfig) -> dict[str, str]:
     return errors
 
 
+def _type_price_errors(model: AIModelConfig) -> dict[str, str]:
+    """A price the model's type is not charged by is refused: no token prices on an image."""
+    allowed = TYPE_PRICES.get(model.model_type)
+    if allowed is None:
+        return {}
+    kind = f"{'an' if model.model_type[0] in 'aeiou' else 'a'} {model.model_type} model"
+    priced_by = " and ".join(PRICE_BY_NAME[name].form_label.lower() for name in allowed)
+    return {field: f"{PRICE_BY_NAME[field].form_label} does not apply to {kind};"
+                   f" leave it empty ({kind} is priced by {priced_by})"
+            for field in PRICE_FIELDS if field not in allowed and getattr(model, field) is not None}
+
+
+def _window_errors(model: AIModelConfig) -> dict[str, str]:
+    """A model cannot write more tokens than its context window holds."""
+    window, output = model.context_window, model.max_output_tokens
+    counts = (window, output)
+    if not all(isinstance(value, int) and not isinstance(value, bool) for value in counts):
+        return {}
+    if output > window:
+        return {"max_output_tokens": f"max_output_tokens ({output:,}) is above the context window"
+                                     f" ({window:,}); at most {window:,}"}
+    return {}
+
+
+def _date_errors(model: AIModelConfig) -> dict[str, str]:
+    """Prices cannot have been checked on a day still to come (UTC)."""
+    checked = model.price_checked_on
+    today = datetime.now(timezone.utc).date()
+    if isinstance(checked, date) and checked > today:
+        return {"price_checked_on": f"price_checked_on {checked.isoformat()} is in the future;"
+                                    f" at most today ({today.isoformat()})"}
+    return {}
+
+
 def _alias_errors(model: AIModelConfig) -> dict[str, str]:
     """Aliases: a list of distinct, non-empty names other than the model's own."""
     aliases = model.aliases if model.aliases is not None else []
@@ -141,34 +180,51 @@ def _alias_errors(model: AIModelConfig) -> dict[str, str]:
 
 def same_provider_names(model: AIModelConfig) -> list[NamePair]:
     """(model_name, aliases) of the provider's other rows, in one query."""
-    query = select(AIModelConfig.model_name, AIModelConfig.aliases).where(
-        AIModelConfig.provider == model.provider
-    )
+    query = select(AIModelConfig.model_name, AIModelConfig.aliases,
+                   AIModelConfig.display_name).where(AIModelConfig.provider == model.provider)
     if model.id is not None:
         query = query.where(AIModelConfig.id != model.id)
     with db.session.no_autoflush:
-        return [(name, aliases or []) for name, aliases in db.session.execute(query)]
+        return [(name, aliases or [], display) for name, aliases, display in
+                db.session.execute(query)]
+
+
+def name_key(name: Any) -> str:
+    """Names that differ only in case or surrounding space are the same name."""
+    return name.strip().casefold() if isinstance(name, str) else ""
 
 
 def _conflict_errors(model: AIModelConfig, others: Iterable[NamePair]) -> dict[str, str]:
-    """A name or alias may identify only one model of a provider."""
-    owners: dict[str, str] = {}
-    names: set[str] = set()
-    for name, aliases in others:
-        names.add(name)
-        owners.setdefault(name, name)
+    """A name or alias may identify only one model of a provider (ignoring case and
+    surrounding space), and two of its models may not share a display name."""
+    others = list(others)
+    names = {name_key(name): name for name, *_ in others}
+    owners = dict(names)
+    for name, aliases, *_ in others:
         for alias in aliases or []:
-            owners.setdefault(alias, name)
-    errors = {}
-    if model.model_name in names:
-        errors["model_name"] = f"{model.provider} already has a model named {model.model_name!r}"
-    elif model.model_name in owners:
-        errors["model_name"] = (
-            f"{model.model_name!r} is already an alias of {owners[model.model_name]!r}"
-        )
-    taken = [alias for alias in (model.aliases or []) if alias in owners]
-    if taken and isinstance(model.aliases, list):
-        errors["aliases"] = (
-            f"Alias {taken[0]!r} already names {owners[taken[0]]!r} of {model.provider}"
-        )
+            owners.setdefault(name_key(alias), name)
+    errors = _display_name_errors(model, others)
+    key = name_key(model.model_name)
+    if key in names:
+        # Named as stored: "GPT-4o-mini" and "gpt-4o-mini " are that same model.
+        errors["model_name"] = f"{model.provider} already has a model named {names[key]!r}"
+    elif key in owners:
+        errors["model_name"] = f"{model.model_name!r} is already an alias of {owners[key]!r}"
+    if isinstance(model.aliases, list):
+        taken = [alias for alias in model.aliases if name_key(alias) in owners]
+        if taken:
+            errors["aliases"] = (f"Alias {taken[0]!r} already names "
+                                 f"{owners[name_key(taken[0])]!r} of {model.provider}")
     return errors
+
+
+def _display_name_errors(model: AIModelConfig, others: Sequence[NamePair]) -> dict[str, str]:
+    """The display name is what dropdowns, history and confirmations show: unique per provider."""
+    key = name_key(model.display_name)
+    clash = next((row for row in others  # (name, aliases) pairs carry no display name
+                  if len(row) > 2 and name_key(row[2]) == key), None)
+    if not key or clash is None:
+        return {}
+    message = (f"{model.provider} already has a model displayed as {clash[2]!r}"
+               f" ({clash[0]}); choose another display name")
+    return {"display_name": message}

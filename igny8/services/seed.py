@@ -112,9 +112,9 @@ def _history(report: SeedReport) -> list[Entry]:
     return entries
 
 
-def _others(rows: list[AIModelConfig], model: AIModelConfig) -> list[tuple[str, list[str]]]:
-    """(model_name, aliases) of the same provider's other rows, from memory."""
-    return [(row.model_name, row.aliases or []) for row in rows
+def _others(rows: list[AIModelConfig], model: AIModelConfig) -> list[tuple[str, list[str], str]]:
+    """(model_name, aliases, display_name) of the same provider's other rows, from memory."""
+    return [(row.model_name, row.aliases or [], row.display_name) for row in rows
             if row.provider == model.provider and row is not model]
 
 
