@@ -93,3 +93,31 @@ def test_the_form_reports_its_own_and_the_catalogue_problems_at_once(client, aut
     assert "Price per image does not apply to a text model" in field_error(page, "price_per_image")
     assert "is above the context window" in field_error(page, "max_output_tokens")
     assert page.count("Correct the fields marked below.") == 1  # one banner
+
+
+def test_a_type_change_lists_the_accounts_that_fall_back_before_saving(client, auth, db):
+    from igny8.models import AIModelConfig
+    from tests.factories import IntegrationSettingsFactory, TextModelFactory
+    from tests.helpers import form_values
+
+    model = TextModelFactory(display_name="Spare text", model_name="spare")
+    for name in ("Acme Ltd", "Northwind"):
+        IntegrationSettingsFactory(account__name=name, config={"text_model_id": model.id})
+    db.session.commit()
+    auth.login("admin")
+    url = f"{CATALOGUE_URL}/{model.id}/edit"
+    data = dict(form_values(client.get(url).get_data(as_text=True), "model-form"),
+                model_type="image", input_price_per_1m="", output_price_per_1m="",
+                cached_input_price_per_1m="", price_per_image="0.04")
+    question = client.post(url, data=data)
+    page = question.get_data(as_text=True)
+    assert question.status_code == 200
+    assert "2 accounts override a slot with this model" in page
+    assert ">Acme Ltd</a>" in page and ">Northwind</a>" in page
+    db.session.expire_all()
+    assert db.session.get(AIModelConfig, model.id).model_type == "text"  # asked, not saved
+    confirmed = client.post(url, data={**form_values(page, "model-form"),
+                                       "confirm_fallback": "yes"})
+    assert confirmed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AIModelConfig, model.id).model_type == "image"

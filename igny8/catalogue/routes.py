@@ -13,7 +13,7 @@ from igny8.catalogue.conflict import is_stale, model_conflict
 from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.options import MODEL_LIST
-from igny8.catalogue.validation import add_rule_errors, problem_banner
+from igny8.catalogue.validation import add_rule_errors, fallback_usage, problem_banner
 from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db
 from igny8.models import SLOTS, AIModelConfig
@@ -84,10 +84,10 @@ def detail(model_id: int):
 
 
 def _render_form(form: ModelForm, model: AIModelConfig | None, status: int = 200,
-                 problem: str | None = None, conflict=None):
-    """The create/edit page, with the page-level problem or conflict (if any) above the form."""
-    return render_template("catalogue/form.html", form=form, model=model,
-                           problem=problem, conflict=conflict), status
+                 problem: str | None = None, conflict=None, fallback=None):
+    """The create/edit page, with the page-level problem, conflict or question above the form."""
+    return render_template("catalogue/form.html", form=form, model=model, problem=problem,
+                           conflict=conflict, fallback=fallback), status
 
 
 def _conflict(form: ModelForm, model: AIModelConfig, message: str | None = None):
@@ -138,6 +138,9 @@ def edit(model_id: int):
         return _conflict(form, model)
     if not form.validate_on_submit():
         return _invalid(form, model)
+    fallback = fallback_usage(form, model, SHOWN_ACCOUNTS)
+    if fallback:  # ask first: the accounts overriding to it would fall back
+        return _render_form(form, model, fallback=fallback)
     try:
         catalogue_service.update_model(model, expected_version=form.version.data,
                                        actor=Actor.for_user(current_user), **form.values())

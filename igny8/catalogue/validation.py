@@ -2,10 +2,14 @@
 catalogue's rules, under one banner."""
 from __future__ import annotations
 
+from flask import request
+
 from igny8.catalogue.forms import ModelForm
 from igny8.models import AIModelConfig
 from igny8.pricing import PRICE_FIELDS
 from igny8.services import catalogue as catalogue_service
+from igny8.services import usage as usage_service
+from igny8.services.usage import Usage
 
 BANNER = "Correct the fields marked below."  # one banner, whichever check refused
 
@@ -24,3 +28,13 @@ def add_rule_errors(form: ModelForm, model: AIModelConfig | None) -> dict[str, s
 def problem_banner(unplaced: dict[str, str]) -> str:
     """The one banner above the form, with the messages no field shows."""
     return " ".join([BANNER, *unplaced.values()]) if unplaced else BANNER
+
+
+def fallback_usage(form: ModelForm, model: AIModelConfig, shown: int) -> Usage | None:
+    """The accounts overriding to `model` that an unconfirmed change of its provider or type
+    would send back to the global default (their override no longer fits), else None."""
+    moved = (form.provider.data, form.model_type.data) != (model.provider, model.model_type)
+    if not moved or request.form.get("confirm_fallback") == "yes":
+        return None
+    usage = usage_service.usage_for([model.id], shown)[model.id]
+    return usage if usage.accounts else None
