@@ -31,7 +31,7 @@ def test_model_conflict_shows_both_changes_and_applies_mine(client, auth, catalo
     assert response.status_code == 409
     assert "was changed by someone else since you opened it" in text(response)
     assert conflict_rows(page) == [
-        ["Output price", "0.60", "0.70 changed", "0.60"],
+        ["Output price", "0.60", "0.70 changed", "0.60 (not changed by you: theirs is kept)"],
         ["Notes", "—", "—", "mine: cheaper soon yours"],
     ], conflict_rows(page)
     assert f'href="{url}"' in page and "Reload the latest version" in page  # a GET link

@@ -104,7 +104,7 @@ def test_admin_adds_a_model_and_makes_it_the_global_text_model(
     expect(newest).to_contain_text(admin.email)
     expect(newest).to_contain_text("Global integration settings")
     text_change = newest.locator("table.changes tr",
-                                 has=page.locator("code", has_text="text_model"))
+                                 has=page.locator("th", has_text="Text model (any provider)"))
     expect(text_change.locator(".before")).to_have_text("GPT-4o Mini (gpt-4o-mini)")
     expect(text_change.locator(".after")).to_have_text("Acme Writer (acme-writer-1)")
     created = page.locator("table.table-striped > tbody > tr").nth(1)
