@@ -585,3 +585,32 @@ def test_many_overriding_accounts_are_counted_not_all_named(client, auth, db):
     assert "… and 3 more accounts" in page
     page = text_of(client.post(f"{BASE}/{popular.id}/toggle", data={"active": "0"}))
     assert "53 accounts override to this model" in page and "Client 49 and 3 more." in page
+
+
+def test_support_is_told_to_ask_an_admin_and_the_refusal_shows_once(client, auth, catalogue, db):
+    mini = catalogue[0]
+    auth.login("support")
+    page = text_of(client.post(f"{BASE}/{mini.id}/toggle", data={"active": "0"}))
+    assert "Only an admin can change them; ask one:" in page
+    assert page.count("Cannot deactivate GPT-4o Mini (gpt-4o-mini)") == 1
+    bare = TextModelFactory(display_name="Bare", is_active=False, input_price_per_1m=None)
+    db.session.commit()
+    refused = text_of(client.post(f"{BASE}/{bare.id}/toggle", data={"active": "1"}))
+    assert "Ask an admin to add the missing prices." in refused and "add prices</a>" not in refused
+
+
+def test_an_admin_is_told_to_change_the_settings_themselves(client, auth, catalogue):
+    auth.login("admin")
+    page = text_of(client.post(f"{BASE}/{catalogue[0].id}/toggle", data={"active": "0"}))
+    assert "ask one" not in page and "Change the Global Integration Settings first" in page
+
+
+def test_refusals_are_reworded_for_support_only():
+    from igny8.catalogue.wording import for_viewer
+    message = "Cannot activate Bare: an active model needs complete pricing for its type. " \
+              "Add the missing prices first."
+    assert for_viewer(message, True) == message
+    assert for_viewer(message, False).endswith("Ask an admin to add the missing prices.")
+    deactivate = "Cannot deactivate A (a): A is the OpenAI text model of the Global Integration" \
+                 " Settings; choose another model there before deactivating it."
+    assert "ask an admin to choose another model there" in for_viewer(deactivate, False)

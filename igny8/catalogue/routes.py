@@ -13,6 +13,7 @@ from igny8.catalogue.conflict import is_stale, model_conflict
 from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.options import MODEL_LIST
+from igny8.catalogue.wording import for_viewer
 from igny8.catalogue.validation import add_rule_errors, fallback_usage, problem_banner
 from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db
@@ -167,7 +168,8 @@ def confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
                 else catalogue_guards.activation_blockers(models))
     return render_template(
         "catalogue/confirm_bulk.html", action=action, verb=BULK_ACTIONS[action], models=models,
-        usage=usage, blockers=blockers, problem=problem, form=ConfirmForm(),
+        usage=usage, blockers=blockers, problem=for_viewer(problem, current_user.is_admin),
+        form=ConfirmForm(),
         settings_url=optional_url("settings.global_settings"),
         back_url=local_next(url_for("catalogue.index")),
     ), status

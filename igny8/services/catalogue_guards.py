@@ -13,6 +13,7 @@ from igny8.services.catalogue_rules import first_wins
 
 NAMED_ACCOUNTS = 10  # accounts a refusal message names; the rest are counted
 GLOBAL = "of the Global Integration Settings; choose another model there before"
+PRICES_STEP = "Add the missing prices first."  # the screens reword both steps for support
 
 
 def model_name(model: AIModelConfig) -> str:
@@ -87,7 +88,7 @@ def refuse_activation(models: Sequence[AIModelConfig]) -> None:
         blocked = [model for model in models if model.id in blockers]
         raise ValidationFailed(
             f"Cannot activate {names(blocked)}: an active model needs complete pricing"
-            " for its type. Add the missing prices first.",
+            f" for its type. {PRICES_STEP}",
             {str(mid): "missing " + ", ".join(missing) for mid, missing in blockers.items()},
         )
 
