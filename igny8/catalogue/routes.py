@@ -114,6 +114,16 @@ def _invalid(form: ModelForm, model: AIModelConfig | None):
     return _render_form(form, model, 400, problem_banner(add_rule_errors(form, model)))
 
 
+def _after_save(model: AIModelConfig) -> str:
+    """Where the save button sent: a new form, this model's form again, or its page."""
+    then = request.form.get("then")
+    if then == "add":
+        return url_for("catalogue.create")
+    if then == "edit":
+        return url_for("catalogue.edit", model_id=model.id)
+    return url_for("catalogue.detail", model_id=model.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def create():
@@ -126,7 +136,7 @@ def create():
     except DomainError as exc:
         return _failed(form, None, exc)
     flash(f"Added {model.display_name} ({model.model_name}).", "success")
-    return redirect(url_for("catalogue.detail", model_id=model.id))
+    return redirect(_after_save(model))
 
 
 @bp.route("/<int:model_id>/edit", methods=["GET", "POST"])
@@ -148,7 +158,7 @@ def edit(model_id: int):
     except DomainError as exc:
         return _failed(form, model, exc)
     flash(f"Saved {model.display_name} ({model.model_name}).", "success")
-    return redirect(url_for("catalogue.detail", model_id=model.id))
+    return redirect(_after_save(model))
 
 
 def _selected_models(ids: list[str]) -> list[AIModelConfig]:

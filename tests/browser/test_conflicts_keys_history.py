@@ -109,3 +109,22 @@ def test_the_history_names_fields_by_their_labels(page, live_server, sign_in, mi
     expect(aliases.locator(".after")).to_have_text("4o-mini, mini")
     expect(page.locator("main")).not_to_contain_text("is_active")
     screenshot(page, "history-object")
+
+
+def test_the_slot_filter_box_narrows_the_choices_and_keeps_the_current_one(
+        page, live_server, live_db, sign_in):
+    from igny8.services.seed import seed_catalogue
+    with live_db():
+        seed_catalogue({"text_model": "gpt-4o-mini"})
+    sign_in("admin")
+    page.goto(f"{live_server}/admin/settings/global")
+    select = page.locator("select#text_model")
+    chosen = select.evaluate("s => s.options[s.selectedIndex].textContent")
+    page.locator('input.select-filter[aria-controls="text_model"]').fill("claude")
+    visible = select.evaluate(
+        "s => Array.from(s.options).filter(o => !o.hidden).map(o => o.textContent)")
+    assert chosen in visible
+    assert all("claude" in label.lower() or label == chosen or label.startswith("Not set")
+               for label in visible)
+    assert any("claude" in label.lower() for label in visible)
+    assert select.evaluate("s => s.options[s.selectedIndex].textContent") == chosen

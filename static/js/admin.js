@@ -1,0 +1,42 @@
+/* igny8 admin enhancements; every page works without this script.
+   - [data-copy-target]: a "Copy" button for the text of the element it names (shown only here).
+   - select[data-filter]: a type-to-filter box over a long dropdown; the chosen option never hides. */
+(function () {
+  "use strict";
+
+  function setUpCopy(button) {
+    var target = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!target || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Copy failed: select the key and copy it";
+      });
+    });
+  }
+
+  function setUpFilter(select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1 select-filter";
+    box.placeholder = "Type to filter the choices";
+    box.setAttribute("aria-label", "Type to filter the list below");
+    box.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(select.options, function (option) {
+        var text = option.textContent.toLowerCase();
+        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+        option.hidden = !(match || option.selected || option.value === "__None");
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy-target]").forEach(setUpCopy);
+    document.querySelectorAll("select[data-filter]").forEach(setUpFilter);
+  });
+}());
