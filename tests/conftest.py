@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
+from datetime import date
 
 import psycopg
 import pytest
 
-from igny8 import create_app
+from igny8 import create_app, lifecycle
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
 from tests.factories import create_catalogue
@@ -51,6 +52,23 @@ def drop_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with _pg_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The day every test runs on: lifecycle states (retiring, retired) do not drift with the calendar.
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch) -> date:
+    """Freeze igny8.lifecycle.today() at TODAY; a test may set another day with set_today."""
+    monkeypatch.setattr(lifecycle, "today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def set_today(monkeypatch):
+    """Move igny8.lifecycle.today() to the given date."""
+    return lambda day: monkeypatch.setattr(lifecycle, "today", lambda: day)
 
 
 @pytest.fixture(scope="session")

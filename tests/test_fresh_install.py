@@ -36,7 +36,8 @@ def test_upgrade_then_seed_gives_the_notes_ids(fresh_app):
     row = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
     assert (row.openai_model_id, row.dalle_model_id, row.runware_model_id, row.text_model_id) == (
         1, 7, 6, 1)
-    assert row.openai_model.label == "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
+    assert row.openai_model.label == (
+        "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · retires 2027-01-14")
 
 
 def test_seeding_twice_changes_nothing(fresh_app):

@@ -103,7 +103,7 @@ def _history(report: SeedReport) -> list[Entry]:
     """One history entry per catalogue row written and one for the slots filled (after the
     flush, so new rows have their ids)."""
     entries = [
-        Entry(action, OBJECT_TYPE, model.id, model.label,
+        Entry(action, OBJECT_TYPE, model.id, model.plain_label,
               audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
         for action, model, before in report.writes
     ]
