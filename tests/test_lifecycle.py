@@ -143,7 +143,7 @@ def test_form_refuses_a_successor_of_another_type(client, auth, db):
     auth.login("admin")
     response = client.post(BASE + "/new", data=model_form_data(successor_id=str(image.id)))
     assert response.status_code == 400
-    assert "The successor must be a text model like this one; Pic is a image model" in text(
+    assert "The successor must be a text model like this one; Pic is an image model" in text(
         response)
     assert catalogue.find_by_name("openai", "gpt-4.1") is None
 

@@ -151,9 +151,14 @@ def _successor_problem(model: AIModelConfig) -> str | None:
     if successor is None:
         return f"There is no model with id {successor_id} to be the successor"
     if successor.model_type != model.model_type:
-        return (f"The successor must be a {model.model_type} model like this one;"
-                f" {successor.display_name} is a {successor.model_type} model")
+        return (f"The successor must be {_a(model.model_type)} model like this one;"
+                f" {successor.display_name} is {_a(successor.model_type)} model")
     return _cycle_problem(model, successor)
+
+
+def _a(word: str) -> str:
+    """`a text` / `an image`."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _cycle_problem(model: AIModelConfig, successor: AIModelConfig) -> str | None:
