@@ -81,6 +81,7 @@ class Config:
         )
         self.IGNY8_SESSION_IDLE_MINUTES = env_int("IGNY8_SESSION_IDLE_MINUTES", 30)
         self.IGNY8_SESSION_MAX_HOURS = env_int("IGNY8_SESSION_MAX_HOURS", 12)
+        self.IGNY8_RETIRING_DAYS = env_int("IGNY8_RETIRING_DAYS", self.IGNY8_RETIRING_DAYS)
         secure = env_flag("SESSION_COOKIE_SECURE")
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure
