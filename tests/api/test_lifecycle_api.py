@@ -51,3 +51,13 @@ def test_replace_needs_a_write_key(api, db, make_key):
     refused = api.post(f"/api/v1/models/{old.id}/replace",
                        {"target_id": new.id, "dry_run": True}, key=read_key)
     assert refused.status_code == 403
+
+
+def test_the_cached_list_follows_the_day(api, db, set_today):
+    TextModelFactory(model_name="soon", deprecation_date=TODAY + timedelta(days=1))
+    commit()
+    first = api.get("/api/v1/models?q=soon").get_json()["items"]
+    assert [item["state"] for item in first] == ["retiring"]
+    set_today(TODAY + timedelta(days=1))
+    again = api.get("/api/v1/models?q=soon").get_json()["items"]
+    assert [item["state"] for item in again] == ["retired"]
