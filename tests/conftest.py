@@ -13,7 +13,7 @@ from igny8 import create_app, lifecycle
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
 from tests.factories import create_catalogue
-from tests.helpers import AuthActions, QueryCounter, app_with_tables
+from tests.helpers import TODAY, AuthActions, QueryCounter, app_with_tables
 
 PG_ADMIN_URL = os.environ.get(
     "IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -52,10 +52,6 @@ def drop_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with _pg_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-# The day every test runs on: lifecycle states (retiring, retired) do not drift with the calendar.
-TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture(autouse=True)

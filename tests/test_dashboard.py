@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from igny8.services import audit, catalogue
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory,
     TextModelFactory,

@@ -7,7 +7,7 @@ import pytest
 from igny8 import lifecycle
 from igny8.errors import ValidationFailed
 from igny8.services import catalogue
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 from tests.factories import ImageModelFactory, TextModelFactory
 from tests.helpers import commit, model_form_data, options, text
 
@@ -104,8 +104,8 @@ def test_list_filters_counts_and_sorts_by_state(client, auth, lifecycle_models):
     page = visible(client.get(BASE + "/"))
     assert "Retiring 1" in page and "Retired 1" in page and "Inactive 1" in page
     assert "Retiring " + (TODAY + timedelta(days=60)).isoformat() in page
-    assert rows(client, "?sort=-state") == ["d-inactive", "c-retired", "b-retiring", "a-active"]
-    assert rows(client, "?sort=state") == ["a-active", "b-retiring", "c-retired", "d-inactive"]
+    assert rows(client, "?sort=-is_active") == ["d-inactive", "c-retired", "b-retiring", "a-active"]
+    assert rows(client, "?sort=is_active") == ["a-active", "b-retiring", "c-retired", "d-inactive"]
 
 
 def test_list_state_follows_the_day_without_a_write(client, auth, lifecycle_models, set_today):

@@ -114,7 +114,7 @@ MODEL_LIST = ListOptions(
         *(price_column(field) for field in PRICES),
         Column("context_window", "Context", tokens("context_window"), M.context_window,
                numeric=True, title="Context window in tokens", unit="tokens"),
-        Column("state", "Status", active_badge, lifecycle_sql.STATE_RANK,
+        Column("is_active", "Status", active_badge, lifecycle_sql.STATE_RANK,
                title="Active, retiring (deprecation date near), retired or inactive"),
         Column("used_by", "Used by", used_by, numeric=True,
                title="Global settings slots plus accounts overriding to this model"),

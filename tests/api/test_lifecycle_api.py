@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from igny8.models import IntegrationSettings
-from tests.conftest import TODAY
+from tests.helpers import TODAY
 from tests.factories import IntegrationSettingsFactory, TextModelFactory
 from tests.helpers import commit
 
