@@ -1,4 +1,4 @@
-"""Migration 0013: the successor column up and down, on both databases, keeping the rows."""
+"""Migration 0014: the successor column up and down, on both databases, keeping the rows."""
 import flask_migrate
 import sqlalchemy as sa
 
@@ -25,12 +25,12 @@ def columns() -> set[str]:
     return {column["name"] for column in sa.inspect(db.engine).get_columns(TABLE)}
 
 
-def test_0013_adds_the_successor_and_downgrade_removes_it(migration_app):
-    flask_migrate.upgrade(revision="0012_invariants_catalogue_ids")
+def test_0014_adds_the_successor_and_downgrade_removes_it(migration_app):
+    flask_migrate.upgrade(revision="0013_sessions_session_token")
     insert_models()
     assert "successor_id" not in columns()
 
-    flask_migrate.upgrade(revision="0013_lifecycle_successor")
+    flask_migrate.upgrade(revision="0014_lifecycle_successor")
     assert "successor_id" in columns() and FK in named_objects_in_database(TABLE)
     with db.engine.begin() as conn:
         conn.execute(sa.text(f"UPDATE {TABLE} SET successor_id = (SELECT id FROM {TABLE}"
@@ -39,7 +39,7 @@ def test_0013_adds_the_successor_and_downgrade_removes_it(migration_app):
         left = conn.execute(sa.text(f"SELECT model_name, successor_id FROM {TABLE}")).all()
     assert [tuple(row) for row in left] == [("old", None)]  # ON DELETE SET NULL
 
-    flask_migrate.downgrade(revision="0012_invariants_catalogue_ids")
+    flask_migrate.downgrade(revision="0013_sessions_session_token")
     assert "successor_id" not in columns() and FK not in named_objects_in_database(TABLE)
     with db.engine.connect() as conn:
         assert conn.execute(sa.text(f"SELECT model_name FROM {TABLE}")).scalars().all() == ["old"]

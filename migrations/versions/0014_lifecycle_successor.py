@@ -1,7 +1,7 @@
 """The successor of a catalogue model: the model to move to when it retires.
 
-Revision ID: 0013_lifecycle_successor
-Revises: 0012_invariants_catalogue_ids
+Revision ID: 0014_lifecycle_successor
+Revises: 0013_sessions_session_token
 Create Date: 2026-12-01
 
 A nullable self-reference next to `deprecation_date`; deleting the successor clears it
@@ -11,8 +11,8 @@ is added in a batch (table copy) there.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_lifecycle_successor"
-down_revision = "0012_invariants_catalogue_ids"
+revision = "0014_lifecycle_successor"
+down_revision = "0013_sessions_session_token"
 branch_labels = None
 depends_on = None
 
