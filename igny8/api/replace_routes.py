@@ -8,6 +8,7 @@ from marshmallow import fields
 from igny8.api.blueprint import api_actor, bp
 from igny8.api.models_routes import TAGS, get_model_or_404
 from igny8.api.schemas import ErrorSchema, StrictInteger
+from igny8.api.spec import WRITES, errors
 from igny8.services import replacement
 
 
@@ -43,6 +44,15 @@ class ReplaceResultSchema(ma.Schema):
     blocked = fields.List(fields.Nested(PlaceSchema), required=True)
 
 
+REQUEST_EXAMPLE = {"target_id": 2, "dry_run": True}
+RESULT_EXAMPLE = {
+    "source_id": 7, "target_id": 24, "applied": False, "token": "3f0c2a9d8e1b4c5a6d7e8f9a0b1c2d3e",
+    "moves": [{"slot": "dalle_model", "account_id": None, "account_name": "", "reason": ""}],
+    "blocked": [{"slot": "runware_model", "account_id": 3, "account_name": "Northwind Media",
+                 "reason": "gpt-image-1 is an openai image model, not runware image"}],
+}
+
+
 def _result(plan: replacement.Plan, applied: bool) -> dict:
     """The answer's body."""
     return {"source_id": plan.source.id, "target_id": plan.target.id, "applied": applied,
@@ -53,13 +63,14 @@ def _result(plan: replacement.Plan, applied: bool) -> dict:
 class ModelReplace(MethodView):
     """Move every global slot and account override from this model to another."""
 
-    @bp.arguments(ReplaceRequestSchema)
-    @bp.response(200, ReplaceResultSchema)
+    @bp.arguments(ReplaceRequestSchema, example=REQUEST_EXAMPLE)
+    @bp.response(200, ReplaceResultSchema, example=RESULT_EXAMPLE)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
     @bp.alt_response(409, schema=ErrorSchema,
                      description="The places changed since the preview, or a global slot"
                                  " cannot move and deactivate was asked")
     @bp.alt_response(422, schema=ErrorSchema, description="Unknown or same target model")
+    @errors(*WRITES)
     def post(self, body, model_id):
         """Preview with `dry_run`, then apply with the preview's `token` (write scope)."""
         source = get_model_or_404(model_id)
