@@ -2,6 +2,7 @@
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+from igny8 import lifecycle
 from igny8.config import REPO_ROOT, Config
 from igny8.extensions import bootstrap, csrf, db, login_manager, migrate
 from igny8.pricing import register_filters
@@ -19,6 +20,7 @@ def create_app(config: object | None = None) -> Flask:
     app.config.from_object(config or Config())
     register_extensions(app)
     register_filters(app)
+    lifecycle.register_filters(app)
     register_request_checks(app)
     register_blueprints(app)
     register_input_checks(app)

@@ -64,6 +64,8 @@ class Config:
     # A signed-in session ends after this long without a request, and this long after sign-in.
     IGNY8_SESSION_IDLE_MINUTES = 30
     IGNY8_SESSION_MAX_HOURS = 12
+    # A model whose deprecation date is this many days away or fewer is "retiring".
+    IGNY8_RETIRING_DAYS = 60
     # Fallback model names per slot when neither the account nor the global settings resolve.
     IGNY8_DEFAULT_MODELS = {
         "openai_model": "gpt-4o-mini",
@@ -79,6 +81,7 @@ class Config:
         )
         self.IGNY8_SESSION_IDLE_MINUTES = env_int("IGNY8_SESSION_IDLE_MINUTES", 30)
         self.IGNY8_SESSION_MAX_HOURS = env_int("IGNY8_SESSION_MAX_HOURS", 12)
+        self.IGNY8_RETIRING_DAYS = env_int("IGNY8_RETIRING_DAYS", self.IGNY8_RETIRING_DAYS)
         secure = env_flag("SESSION_COOKIE_SECURE")
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure

@@ -4,15 +4,16 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
+from datetime import date
 
 import psycopg
 import pytest
 
-from igny8 import create_app
+from igny8 import create_app, lifecycle
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
 from tests.factories import create_catalogue
-from tests.helpers import AuthActions, QueryCounter, app_with_tables
+from tests.helpers import TODAY, AuthActions, QueryCounter, app_with_tables
 
 PG_ADMIN_URL = os.environ.get(
     "IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -51,6 +52,19 @@ def drop_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with _pg_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch) -> date:
+    """Freeze igny8.lifecycle.today() at TODAY; a test may set another day with set_today."""
+    monkeypatch.setattr(lifecycle, "today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def set_today(monkeypatch):
+    """Move igny8.lifecycle.today() to the given date."""
+    return lambda day: monkeypatch.setattr(lifecycle, "today", lambda: day)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from html import unescape
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -26,6 +27,10 @@ from tests.factories import TEST_PASSWORD, UserFactory
 
 CATALOGUE_URL = "/admin/ai-models"
 
+
+# The day every test runs on (tests/conftest.py freezes igny8.lifecycle.today() at it): lifecycle
+# states (retiring, retired) do not drift with the calendar.
+TODAY = date(2026, 12, 1)
 
 # --- pages and forms ---------------------------------------------------------------------------
 

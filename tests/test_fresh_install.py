@@ -1,4 +1,6 @@
 """A new database: `flask db upgrade` then `flask catalogue seed` gives the design note's ids."""
+import re
+
 import flask_migrate
 import pytest
 from sqlalchemy import select
@@ -7,6 +9,7 @@ from igny8 import create_app
 from igny8 import config
 from igny8.extensions import db
 from igny8.models import GLOBAL_SETTINGS_ID, AIModelConfig, GlobalIntegrationSettings
+from tests.helpers import AuthActions
 
 pytestmark = pytest.mark.migrations
 
@@ -36,7 +39,8 @@ def test_upgrade_then_seed_gives_the_notes_ids(fresh_app):
     row = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
     assert (row.openai_model_id, row.dalle_model_id, row.runware_model_id, row.text_model_id) == (
         1, 7, 6, 1)
-    assert row.openai_model.label == "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
+    assert row.openai_model.label == (
+        "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · retires 2027-01-14")
 
 
 def test_seeding_twice_changes_nothing(fresh_app):
@@ -45,3 +49,12 @@ def test_seeding_twice_changes_nothing(fresh_app):
     again = runner.invoke(args=["catalogue", "seed"])
     assert again.exit_code == 0, again.output
     assert "0 created, 0 updated" in again.output
+
+
+def test_fresh_install_dashboard_flags_the_dalle_slot(fresh_app):
+    assert fresh_app.test_cli_runner().invoke(args=["catalogue", "seed"]).exit_code == 0
+    client = fresh_app.test_client()
+    AuthActions(client).login("support")
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get("/admin/").get_data(as_text=True)).split())
+    assert "DALL-E image model: DALL-E 3 Retired 2026-05-12" in page
+    assert "OpenAI text model: GPT-4o Mini Retiring 2027-01-14" in page

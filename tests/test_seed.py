@@ -52,8 +52,10 @@ def test_fresh_database_gets_the_design_notes_ids_and_slots(db, seed):
     settings = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
     assert (settings.openai_model_id, settings.dalle_model_id, settings.runware_model_id,
             settings.text_model_id) == (1, 7, 6, 1)
-    assert settings.openai_model.label == "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
-    assert settings.dalle_model.label == "DALL-E 3 (dall-e-3) - $0.04 per image"
+    assert settings.openai_model.label == (
+        "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · retires 2027-01-14")
+    assert settings.dalle_model.label == (
+        "DALL-E 3 (dall-e-3) - $0.04 per image · retired 2026-05-12")
     assert settings.runware_model.label == (
         "Runware FLUX 1.1 Pro (runware-flux-1.1-pro) - $0.04 per image"
     )

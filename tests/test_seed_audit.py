@@ -39,7 +39,7 @@ def entries_with(name: str, **changes) -> list[dict]:
 def test_a_first_seed_records_every_row_and_every_slot_as_cli(db, seed):
     report = seed()
     models = db.session.scalars(select(AIModelConfig).order_by(AIModelConfig.id)).all()
-    assert len(models) == len(report.created) == 20
+    assert len(models) == len(report.created) == 22
     created = history(db, "ai_model")
     assert [(e.action, e.object_id) for e in created] == [("create", str(m.id)) for m in models]
     assert {(e.actor_label, e.actor_id) for e in history(db)} == {("cli", None)}
@@ -56,13 +56,13 @@ def test_a_first_seed_records_every_row_and_every_slot_as_cli(db, seed):
         "runware_model": [None, "Runware FLUX 1.1 Pro (runware-flux-1.1-pro)"],
         "text_model": [None, "GPT-4o Mini (gpt-4o-mini)"],
     }
-    assert len(history(db)) == 21
+    assert len(history(db)) == 23
 
 
 def test_a_second_seed_records_nothing(db, seed):
     seed()
     seed()
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 21
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 23
 
 
 def test_a_refresh_records_the_fields_it_changed(db, seed):
@@ -72,7 +72,7 @@ def test_a_refresh_records_the_fields_it_changed(db, seed):
     stale.notes = "old note"
     db.session.commit()
     assert seed().updated == ["openai/gpt-4o"]
-    [entry] = history(db)[21:]
+    [entry] = history(db)[23:]
     assert (entry.action, entry.object_id, entry.actor_label) == ("update", str(stale.id), "cli")
     assert entry.changes == {"input_price_per_1m": ["5.00", "2.50"],
                              "notes": ["old note", model_named(db, "gpt-4o").notes]}
@@ -84,7 +84,7 @@ def test_an_empty_slot_filled_later_is_recorded_as_an_update(db, seed):
     settings.dalle_model_id = None
     db.session.commit()
     assert seed().slots_filled == {"dalle_model": "dall-e-3"}
-    [entry] = history(db)[21:]
+    [entry] = history(db)[23:]
     assert (entry.action, entry.object_type, entry.changes) == (
         "update", "global_settings", {"dalle_model": [None, "DALL-E 3 (dall-e-3)"]})
 
@@ -109,7 +109,7 @@ def test_a_refresh_may_not_pull_a_model_out_of_its_global_slot(db, seed, changes
     assert (mini.is_active, mini.model_type, mini.price_per_image, mini.version) == before
     settings = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
     assert settings.openai_model_id == mini.id and settings.openai_model.is_active
-    assert [e.object_repr.split(" (")[0] for e in history(db)[21:]] == ["GPT-4o"]
+    assert [e.object_repr.split(" (")[0] for e in history(db)[23:]] == ["GPT-4o"]
 
 
 def test_a_refresh_may_deactivate_a_model_no_slot_uses(db, seed):
@@ -117,4 +117,4 @@ def test_a_refresh_may_deactivate_a_model_no_slot_uses(db, seed):
     report = seed(entries=entries_with("gpt-4o", is_active=False))
     assert (report.updated, report.skipped) == (["openai/gpt-4o"], {})
     assert model_named(db, "gpt-4o").is_active is False
-    assert history(db)[21].changes == {"is_active": [True, False]}
+    assert history(db)[23].changes == {"is_active": [True, False]}

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 SUMMARY = {"id": 1, "model_name": "gpt-4o-mini", "display_name": "GPT-4o Mini",
            "provider": "openai", "model_type": "text", "is_active": True,
-           "label": "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"}
+           "label": "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens", "state": "active"}
 MODEL = {**SUMMARY, "input_price_per_1m": "0.15", "cached_input_price_per_1m": "0.075",
          "output_price_per_1m": "0.60", "price_per_image": None, "context_window": 128000,
          "max_output_tokens": 16384, "aliases": ["gpt-4o-mini-2024-07-18"],
-         "deprecation_date": None, "notes": "", "origin": "seed",
+         "deprecation_date": None, "successor_id": None, "notes": "", "origin": "seed",
          "price_source": "https://openai.com/api/pricing", "price_checked_on": "2026-11-25",
          "version": 1, "created_at": "2026-11-25T13:24:09.426836+00:00",
          "updated_at": "2026-11-25T13:24:09.426837+00:00"}

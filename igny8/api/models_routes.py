@@ -25,7 +25,7 @@ from igny8.api.schemas import (
     ModelUpdateSchema,
 )
 from igny8.api.spec import READS, WRITES, errors
-from igny8 import caching
+from igny8 import caching, lifecycle
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.errors import ConflictError, ValidationFailed
@@ -105,7 +105,7 @@ class Models(MethodView):
     @errors(*READS)
     def get(self, args):
         """List models, filtered and paginated; the JSON page is cached per data generation."""
-        key = tuple(sorted(args.items()))
+        key = (tuple(sorted(args.items())), lifecycle.today())  # states change at midnight
         body = LIST_PAGES.get_or_build(key, lambda: current_app.json.dumps(
             ModelListSchema().dump(models_page(args))))
         return current_app.response_class(body + "\n", mimetype="application/json")

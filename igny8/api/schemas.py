@@ -107,7 +107,11 @@ class ModelSummarySchema(ma.Schema):
     provider = fields.String(required=True)
     model_type = fields.String(required=True)
     is_active = fields.Boolean(required=True)
-    label = fields.String(required=True, metadata={"description": "Dropdown text with pricing"})
+    label = fields.String(required=True, metadata={
+        "description": "Dropdown text with pricing and, when retiring or retired, the date"})
+    state = fields.String(required=True, metadata={
+        "description": "active, retiring (deprecation within the retiring window), retired"
+                       " (deprecation date reached) or inactive"})
 
 
 class ModelSchema(ModelSummarySchema):
@@ -121,6 +125,8 @@ class ModelSchema(ModelSummarySchema):
     max_output_tokens = fields.Integer(required=True, allow_none=True)
     aliases = fields.List(fields.String(), required=True)
     deprecation_date = fields.Date(required=True, allow_none=True)
+    successor_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The model of the same type to move to when this one retires"})
     notes = fields.String(required=True)
     origin = fields.String(required=True, metadata={"description": "seed, manual, api, migration"})
     price_source = fields.String(required=True)
@@ -176,6 +182,7 @@ class ModelWriteSchema(ma.Schema):
     max_output_tokens = StrictInteger(allow_none=True, validate=TOKENS)
     aliases = fields.List(Text(validate=validate.Length(min=1, max=100), metadata=VISIBLE))
     deprecation_date = fields.Date(allow_none=True)
+    successor_id = StrictInteger(allow_none=True)
     notes = Text()
     price_source = Text(validate=validate.Length(max=200))
     price_checked_on = fields.Date(allow_none=True)

@@ -11,7 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from sqlalchemy import select
+
 from igny8.admin.conflicts import dump_loaded
+from igny8.extensions import db
 from igny8.models import AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, decimal_text
@@ -21,7 +24,8 @@ INTEGER_FIELDS = ("context_window", "max_output_tokens")
 # Fields the form edits, in the order the service receives them.
 MODEL_FIELDS = (
     "provider", "model_type", "model_name", "display_name", "is_active", *PRICE_FIELDS,
-    *INTEGER_FIELDS, "aliases", "deprecation_date", "notes", "price_source", "price_checked_on",
+    *INTEGER_FIELDS, "aliases", "deprecation_date", "successor_id", "notes", "price_source",
+    "price_checked_on",
 )
 
 
@@ -111,6 +115,9 @@ class ModelForm(FlaskForm):
         "Other names this model is known by, one per line or comma separated."))
     deprecation_date = NamedDateField("Deprecation date", [Optional()],
                                       description="When the provider retires the model.")
+    successor_id = SelectField(
+        "Successor", default="", coerce=lambda value: "" if value is None else str(value),
+        description="The model of the same type to move to when this one retires.")
     notes = TextAreaField("Notes", render_kw={"rows": 3})
     price_source = StringField("Price source", [Length(max=200)],
                                description="Where the prices come from (URL or document).")
@@ -120,6 +127,9 @@ class ModelForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.successor_id.choices = successor_choices()
+        if self.successor_id.data is None:  # WTForms leaves None uncoerced: "" is "None"
+            self.successor_id.data = ""
         if self.provider.data and self.provider.data not in PROVIDERS:
             # A provider added outside the form stays selectable instead of being rewritten.
             self.provider.choices = {**PROVIDERS, self.provider.data: self.provider.data}
@@ -174,6 +184,9 @@ class ModelForm(FlaskForm):
                 values[name] = parse(self[name].data)
         if "aliases" in values:
             values["aliases"] = parse_aliases(self.aliases.data)
+        if "successor_id" in values:
+            values["successor_id"] = (int(self.successor_id.data) if self.successor_id.data
+                                      else None)
         for name in ("model_name", "display_name", "price_source", "notes"):
             if name in values:
                 values[name] = (values[name] or "").strip()
@@ -195,6 +208,17 @@ class ModelForm(FlaskForm):
             else:
                 unplaced[name] = message
         return unplaced
+
+
+def successor_choices() -> list[tuple[str, str]]:
+    """"None" and every model as `Display (name) - type`; the service checks the type."""
+    rows = db.session.execute(select(
+        AIModelConfig.id, AIModelConfig.display_name, AIModelConfig.model_name,
+        AIModelConfig.model_type).order_by(AIModelConfig.display_name, AIModelConfig.id))
+    return [("", "None")] + [
+        (str(row.id), f"{row.display_name} ({row.model_name}) - "
+                      f"{MODEL_TYPES.get(row.model_type, row.model_type)}")
+        for row in rows]
 
 
 class ConfirmForm(FlaskForm):

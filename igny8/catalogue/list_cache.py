@@ -10,15 +10,16 @@ from collections.abc import Callable, Mapping
 
 from markupsafe import Markup
 
-from igny8 import caching
+from igny8 import caching, lifecycle
 from igny8.admin.lists import ListOptions, clean_args
 
 LIST_CACHE = caching.region("catalogue_list", 64)  # ~150 KB per table of 100 rows
 
 
 def cache_key(options: ListOptions, args: Mapping[str, str], role: str | None) -> tuple:
-    """The list parameters it understands and the viewer's role."""
-    return (tuple(sorted(clean_args(options, args).items())), role)
+    """The list parameters it understands, the viewer's role and today (states change at
+    midnight with no write)."""
+    return (tuple(sorted(clean_args(options, args).items())), role, lifecycle.today())
 
 
 def cached_list(options: ListOptions, args: Mapping[str, str], role: str | None,

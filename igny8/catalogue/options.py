@@ -9,13 +9,15 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from igny8 import caching
+from igny8 import caching, lifecycle
 from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink
 from igny8.auth.roles import ADMIN, SUPPORT
 from igny8.extensions import db
 from igny8.models import AIModelConfig
+from igny8.lifecycle import STATES, state_badge
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd
+from igny8.services import lifecycle as lifecycle_sql
 from igny8.services.usage import usage_counts
 
 DASH = Markup('<span class="dash">&mdash;</span>')
@@ -49,10 +51,8 @@ def tokens(name: str):
 
 
 def active_badge(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
-    """A green "Active" or grey "Inactive" badge."""
-    if row.is_active:
-        return Markup('<span class="badge text-bg-success">Active</span>')
-    return Markup('<span class="badge text-bg-secondary">Inactive</span>')
+    """The lifecycle badge: Active, Retiring/Retired with the date, or Inactive."""
+    return state_badge(row)
 
 
 def used_by(row: AIModelConfig, extra: dict[str, Any]) -> Any:
@@ -69,12 +69,24 @@ def model_code(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
 # page whose rendered-page cache misses reuses what any other page or sort order computed:
 ROW_FRAGMENTS = caching.region("catalogue_rows", 4096)  # rendered rows, by id (+ role, list)
 USAGE = caching.region("catalogue_usage", 4)  # Used by of every model
-COUNTS = caching.region("catalogue_counts", 64)  # the filter counts, by search text
+COUNTS = caching.region("catalogue_counts", 64)  # the filter counts, by search text and day
+
+
+class ByDay:
+    """A region whose keys also carry today: the lifecycle counts change at midnight."""
+
+    def __init__(self, region: caching.Region) -> None:
+        self.region = region
+
+    def get_or_build(self, key: Any, build: Any) -> Any:
+        """The region's value for (key, today)."""
+        return self.region.get_or_build((key, lifecycle.today()), build)
 
 
 def row_key(row: AIModelConfig, extra: dict[str, Any]) -> tuple:
-    """A rendered row within one generation: its cells change only with the data."""
-    return (row.id,)
+    """A rendered row within one generation: its cells change with the data, and its
+    lifecycle badge with the day."""
+    return (row.id, lifecycle.today())
 
 
 def _usage_of_all() -> dict[int, int]:
@@ -102,7 +114,8 @@ MODEL_LIST = ListOptions(
         *(price_column(field) for field in PRICES),
         Column("context_window", "Context", tokens("context_window"), M.context_window,
                numeric=True, title="Context window in tokens", unit="tokens"),
-        Column("is_active", "Status", active_badge, M.is_active),
+        Column("is_active", "Status", active_badge, lifecycle_sql.STATE_RANK,
+               title="Active, retiring (deprecation date near), retired or inactive"),
         Column("used_by", "Used by", used_by, numeric=True,
                title="Global settings slots plus accounts overriding to this model"),
     ),
@@ -110,6 +123,7 @@ MODEL_LIST = ListOptions(
         Filter("provider", "Provider", M.provider, PROVIDERS),
         Filter("type", "Type", M.model_type, MODEL_TYPES),
         Filter("active", "Status", M.is_active, {True: "Active", False: "Inactive"}),
+        Filter("state", "Lifecycle", lifecycle_sql.STATE, STATES),
     ),
     search_fields=(M.display_name, M.model_name, M.aliases),
     search_help="Search display names, model names and aliases",
@@ -122,9 +136,9 @@ MODEL_LIST = ListOptions(
     # What the cells and row actions show; anything else raises instead of a query per row.
     load_options=(load_only(M.provider, M.model_type, M.model_name, M.display_name, M.is_active,
                             *(getattr(M, name) for name in PRICE_FIELDS), M.context_window,
-                            M.version, M.updated_at, raiseload=True),),
+                            M.deprecation_date, M.version, M.updated_at, raiseload=True),),
     annotate=annotate,
     row_cache=ROW_FRAGMENTS,
     row_key=row_key,
-    count_cache=COUNTS,
+    count_cache=ByDay(COUNTS),
 )

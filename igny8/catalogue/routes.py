@@ -78,6 +78,7 @@ def detail(model_id: int):
     usage = usage_service.usage_for([model.id], SHOWN_ACCOUNTS)[model.id]
     return render_template(
         "catalogue/detail.html", model=model, usage=usage, form=ConfirmForm(),
+        successor=db.session.get(AIModelConfig, model.successor_id) if model.successor_id else None,
         settings_url=optional_url("settings.global_settings"),
         history_url=optional_url("history.object_history", object_type="ai_model",
                                  object_id=model.id),

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    ForeignKey,
     Integer,
     Numeric,
     String,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from igny8 import lifecycle
 from igny8.extensions import db
 from igny8.models.base import BigIntId, JsonDocument, TimestampMixin
 from igny8.pricing import PRICE_FIELDS, dropdown_label, missing_prices, price_summary
@@ -69,6 +71,9 @@ class AIModelConfig(TimestampMixin, db.Model):
     max_output_tokens: Mapped[int | None]
     aliases: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     deprecation_date: Mapped[date | None] = mapped_column(Date)
+    # The model to move to when this one retires (same type; catalogue_rules checks it).
+    successor_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("igny8_ai_model_config.id", ondelete="SET NULL"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(16), default="manual")
     price_source: Mapped[str] = mapped_column(String(200), default="")
@@ -91,9 +96,20 @@ class AIModelConfig(TimestampMixin, db.Model):
         return price_summary(self)
 
     @property
-    def label(self) -> str:
-        """Dropdown text: `GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens`."""
+    def plain_label(self) -> str:
+        """`GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens`: how history names it."""
         return dropdown_label(self)
+
+    @property
+    def label(self) -> str:
+        """Dropdown text with the lifecycle badge:
+        `GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · retires 2027-01-14`."""
+        return lifecycle.with_badge(dropdown_label(self), self)
+
+    @property
+    def state(self) -> str:
+        """active, retiring, retired or inactive (igny8/lifecycle.py)."""
+        return lifecycle.state_of(self)
 
     @property
     def provider_label(self) -> str:

@@ -42,7 +42,7 @@ def _failure(errors: dict[str, str]) -> ValidationFailed:
 def _model_entry(action: str, model: AIModelConfig, before: dict[str, Any]) -> Entry:
     """The history entry of a model write: field-level before -> after (read after the flush)."""
     after = audit.snapshot(model, sorted(EDITABLE_FIELDS))
-    return Entry(action, OBJECT_TYPE, model.id, model.label, audit.diff(before, after))
+    return Entry(action, OBJECT_TYPE, model.id, model.plain_label, audit.diff(before, after))
 
 
 def _save(model: AIModelConfig, action: str, before: dict[str, Any], actor: Actor) -> None:
@@ -116,7 +116,7 @@ def _set_active(models: Sequence[AIModelConfig], active: bool,
     action = "activate" if active else "deactivate"
     for model in changed:
         model.is_active = active
-    entries = [Entry(action, OBJECT_TYPE, model.id, model.label,
+    entries = [Entry(action, OBJECT_TYPE, model.id, model.plain_label,
                      {"is_active": [not active, active]}) for model in changed]
     commit(actor, names(changed) if changed else "The catalogue", entries)
     return changed
@@ -152,7 +152,7 @@ def delete_model(model: AIModelConfig, actor: Actor = audit.SYSTEM) -> None:
     before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
     refused = ModelInUse(f"Cannot delete {name}: another record still refers to it.")
     with unit_of_work(actor, name, on_integrity=refused) as work:
-        work.record([Entry("delete", OBJECT_TYPE, model.id, model.label,
+        work.record([Entry("delete", OBJECT_TYPE, model.id, model.plain_label,
                            {field: [value, None] for field, value in before.items()})])
         # A Core DELETE: the ORM would quietly set referencing FKs to NULL; the database refuses.
         db.session.execute(delete(AIModelConfig).where(AIModelConfig.id == model.id))

@@ -30,7 +30,7 @@ from igny8.models import (
 from igny8.services import audit, locking
 from igny8.services.catalogue import OBJECT_TYPE, clean_fields, match_name
 from igny8.services.catalogue_guards import edit_errors
-from igny8.services.catalogue_rules import model_errors
+from igny8.services.catalogue_rules import model_errors, successor_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.global_settings import GLOBAL_REPR
 from igny8.services.slot_choices import model_ref
@@ -93,7 +93,9 @@ def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | Non
     rows = list(db.session.scalars(select(AIModelConfig).order_by(AIModelConfig.id)))
     report = SeedReport()
     for entry in entries:
-        _seed_entry(entry, rows, report)
+        _seed_entry({name: value for name, value in entry.items() if name != "successor"},
+                    rows, report)
+    seed_successors(entries, rows, report)
     _fill_slots(rows, defaults, report)
     commit(audit.CLI, "The catalogue", lambda: _history(report))
     return report
@@ -103,7 +105,7 @@ def _history(report: SeedReport) -> list[Entry]:
     """One history entry per catalogue row written and one for the slots filled (after the
     flush, so new rows have their ids)."""
     entries = [
-        Entry(action, OBJECT_TYPE, model.id, model.label,
+        Entry(action, OBJECT_TYPE, model.id, model.plain_label,
               audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
         for action, model, before in report.writes
     ]
@@ -180,6 +182,41 @@ def _refresh_errors(model: AIModelConfig, old: dict[str, Any],
     slot guards; the first message for a field wins."""
     errors = model_errors(model, others=_others(rows, model))
     return {**edit_errors(model, bool(old.get("is_active")), old), **errors}
+
+
+def seed_successors(entries: list[dict[str, Any]], rows: list[AIModelConfig],
+                    report: SeedReport) -> None:
+    """Point each seed row at the successor its entry names (same provider, by name or alias);
+    an entry without one clears it. Rows the admin owns are left alone."""
+    db.session.flush()  # new rows need their ids
+    seeded = {(row.provider, row.model_name): row for row in rows if row.origin == "seed"}
+    for entry in entries:
+        model = seeded.get((entry.get("provider"), entry.get("model_name")))
+        if model is None:
+            continue
+        name = entry.get("successor")
+        successor = match_name([r for r in rows if r.provider == model.provider], name) if name \
+            else None
+        wanted = successor.id if successor else None
+        if model.successor_id != wanted:
+            _set_successor(model, wanted, report)
+
+
+def _set_successor(model: AIModelConfig, successor_id: int | None, report: SeedReport) -> None:
+    """Set the successor when the catalogue rules allow it, noting the row as updated."""
+    key = f"{model.provider}/{model.model_name}"
+    before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
+    old, model.successor_id = model.successor_id, successor_id
+    errors = successor_errors(model)
+    if errors:
+        model.successor_id = old
+        report.skipped[f"{key} successor"] = errors["successor_id"]
+        return
+    if key in report.unchanged:
+        report.unchanged.remove(key)
+        report.updated.append(key)
+    if not any(written is model for _, written, _ in report.writes):
+        report.writes.append(("update", model, before))
 
 
 def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: SeedReport) -> None:

@@ -12,6 +12,7 @@ from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, Account
 from igny8.services import account_settings as service
 from igny8.services.audit import Actor
+from igny8.services.health import OVERRIDE_PROBLEMS, accounts_with_problem
 from igny8.services.locking import version_of
 from igny8.services.numbers import parse_id, parse_page
 from igny8.services.resolution import is_model_id
@@ -46,9 +47,12 @@ def accounts():
     return render_accounts()
 
 
-def accounts_query(search: str) -> Select:
-    """Accounts whose name holds `search` literally, or whose id it is (`12` or `#12`), by name."""
+def accounts_query(search: str, problem: str = "") -> Select:
+    """Accounts whose name holds `search` literally, or whose id it is (`12` or `#12`), by name;
+    with `problem`, only those with an override of that problem (services/health.py)."""
     query = select(Account).options(selectinload(Account.integration_settings))
+    if problem:
+        query = query.where(Account.id.in_(accounts_with_problem(problem)))
     matches = phrase_clause((Account.name,), search)
     if matches is not None:
         account_id = parse_id(search.strip().removeprefix("#"))
@@ -58,15 +62,18 @@ def accounts_query(search: str) -> Select:
     return query.order_by(Account.name, Account.id)
 
 
-def accounts_page(search: str) -> PageSlice:
+def accounts_page(search: str, problem: str = "") -> PageSlice:
     """The page of accounts the query string asks for, clamped to the last page."""
-    return paginate(accounts_query(search), parse_page(request.args.get("page")), PER_PAGE)
+    return paginate(accounts_query(search, problem), parse_page(request.args.get("page")),
+                    PER_PAGE)
 
 
 def render_accounts(status: int = 200):
     """The accounts list page for the search and page in the query string."""
     search = request.args.get("q", "")
-    pagination = accounts_page(search)
+    problem = request.args.get("problem", "")
+    problem = problem if problem in OVERRIDE_PROBLEMS else ""
+    pagination = accounts_page(search, problem)
     overrides = {
         account.id: service.account_overrides(account.integration_settings)
         for account in pagination.items
@@ -78,6 +85,7 @@ def render_accounts(status: int = 200):
     return render_template(
         "settings/accounts.html", title="Account Integration Settings", pagination=pagination,
         search=search, overrides=overrides, slots=SLOTS, bulk_form=bulk_form,
+        problem=problem, problems=OVERRIDE_PROBLEMS,
     ), status
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from wtforms.widgets import Select, html_params
 
-from igny8 import caching
+from igny8 import caching, lifecycle
 from igny8.models import SLOTS, AIModelConfig
 from igny8.services.global_settings import SlotUsage, active_models_by_slot, slot_usage
 
@@ -74,7 +74,8 @@ class ChoiceModels:
     def rendered(self) -> dict[str, RenderedSlot]:
         """Every slot's rendered options for the data as it is now; on a miss the models are
         loaded afresh, after the generation was read (ones loaded before may be older)."""
-        return OPTIONS_CACHE.get_or_build("slot_options", self._render_fresh)
+        # Today is in the key: the labels' retiring badges change at midnight with no write.
+        return OPTIONS_CACHE.get_or_build(("slot_options", lifecycle.today()), self._render_fresh)
 
     def _render_fresh(self) -> dict[str, RenderedSlot]:
         """Load the choices now and render them."""

@@ -43,7 +43,7 @@ def test_global_settings_give_ids_and_details(api, models):
     assert body["openai_model_details"] == {
         "id": models["mini"].id, "model_name": "gpt-4o-mini", "display_name": "GPT-4o Mini",
         "provider": "openai", "model_type": "text", "is_active": True,
-        "label": "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens",
+        "label": "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens", "state": "active",
     }
     assert body["dalle_model_details"]["model_name"] == "dall-e-3"
     assert body["runware_model"] is None and body["runware_model_details"] is None

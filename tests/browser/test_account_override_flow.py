@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 SONNET = "Claude 3.5 Sonnet (claude-3-5-sonnet-20241022)"
 SONNET_PRICE = "$3.00/$15.00 per 1M tokens"
+SONNET_BADGE = " · retired 2025-10-22"  # the dropdown labels carry the lifecycle badge
 MINI = "GPT-4o Mini (gpt-4o-mini)"
 OTHER_KEYS = {"webhook_url": "https://northwind.example/hooks/ai"}
 
@@ -50,7 +51,7 @@ def test_admin_overrides_and_clears_an_accounts_text_model(
     expect(slot.locator(".effective")).to_have_text(MINI)
     expect(slot.locator(".source")).to_have_text("global default")
 
-    save_text_model(page, f"{SONNET} - {SONNET_PRICE}")
+    save_text_model(page, f"{SONNET} - {SONNET_PRICE}{SONNET_BADGE}")
     expect(page.get_by_role("status").filter(has_text="saved")).to_have_text(
         f"Settings of Northwind Media saved. Text model (any provider): global default → {SONNET}")
     expect(slot.locator(".effective")).to_have_text(SONNET)
@@ -64,7 +65,8 @@ def test_admin_overrides_and_clears_an_accounts_text_model(
     assert stored_config(live_db, accounts["Northwind Media"]) == {
         **OTHER_KEYS, "text_model_id": sonnet_id}
 
-    save_text_model(page, f"Use global default ({MINI} - $0.15/$0.60 per 1M tokens)")
+    save_text_model(
+        page, f"Use global default ({MINI} - $0.15/$0.60 per 1M tokens · retires 2027-01-14)")
     expect(page.get_by_role("status").filter(has_text="saved")).to_have_text(
         f"Settings of Northwind Media saved. Text model (any provider): {SONNET} → global default")
     expect(slot.locator(".effective")).to_have_text(MINI)
@@ -81,7 +83,7 @@ def test_admin_sets_a_text_model_for_two_accounts_at_once(
     page.get_by_label("Select Blue Fern Studio").check()
     page.get_by_label("Select Copper Lane").check()
     page.get_by_label("Set for the selected accounts").select_option(
-        label=f"{SONNET} - {SONNET_PRICE}")
+        label=f"{SONNET} - {SONNET_PRICE}{SONNET_BADGE}")
     page.get_by_role("button", name="Review change").click()
 
     expect(page.get_by_role("heading", name="Confirm bulk change")).to_be_visible()
@@ -90,7 +92,8 @@ def test_admin_sets_a_text_model_for_two_accounts_at_once(
     page.get_by_role("button", name="Confirm: change 2 accounts").click()
 
     expect(page.get_by_role("status").filter(has_text="selected accounts")).to_have_text(
-        f"Text model (any provider) set to {SONNET} - {SONNET_PRICE} for 2 of 2 selected "
+        f"Text model (any provider) set to {SONNET} - {SONNET_PRICE}{SONNET_BADGE} for 2 of 2"
+        " selected "
         "accounts.")
     for name in ("Blue Fern Studio", "Copper Lane"):
         expect(page.locator(f"#account-{accounts[name]} .overridden")).to_have_text(

@@ -50,8 +50,9 @@ def test_support_deactivates_two_models_after_confirming(
         expect(model_row(page, display_name).locator('[data-column="is_active"]')).to_have_text(
             "Inactive")
         expect(model_row(page, display_name).get_by_role("button")).to_have_text("Activate")
+    # Still active; its Status badge says it retires soon (deprecation 2027-01-14).
     expect(model_row(page, "GPT-4o Mini").locator('[data-column="is_active"]')).to_have_text(
-        "Active")
+        "Retiring 2027-01-14")
     assert inactive_names(live_db) == inactive_before | {"claude-3-haiku-20240307",
                                                          "gpt-3.5-turbo"}
 
