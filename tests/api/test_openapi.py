@@ -12,7 +12,7 @@ from tests.helpers import check_error_shape
 OPERATIONS = {
     ("get", "/api/v1/models"), ("post", "/api/v1/models"),
     ("get", "/api/v1/models/{model_id}"), ("patch", "/api/v1/models/{model_id}"),
-    ("delete", "/api/v1/models/{model_id}"),
+    ("delete", "/api/v1/models/{model_id}"), ("get", "/api/v1/models/export"),
     ("get", "/api/v1/settings/global"), ("patch", "/api/v1/settings/global"),
     ("get", "/api/v1/accounts/{account_id}/integration-settings"),
     ("patch", "/api/v1/accounts/{account_id}/integration-settings"),

@@ -1,0 +1,45 @@
+"""GET /api/v1/models/export: the catalogue (filtered as the list is) as a file, read scope."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from marshmallow import fields, validate
+
+from igny8.api.blueprint import bp
+from igny8.api.models_routes import TAGS, filtered_models
+from igny8.api.schemas import ErrorSchema
+from igny8.extensions import db
+from igny8.models.catalogue import MODEL_TYPES
+from igny8.services.exchange_export import EXPORT_FORMATS, export
+
+FILE_CONTENT = {
+    "application/json": {"schema": {"type": "object"}},
+    "text/csv": {"schema": {"type": "string"}},
+}
+
+
+class ExportQuerySchema(ma.Schema):
+    """The format and the filters of GET /models/export; unknown parameters are refused."""
+
+    format = fields.String(load_default="json", validate=validate.OneOf(EXPORT_FORMATS),
+                           metadata={"description": "json (igny8, lossless), csv, or litellm"
+                                                    " (LiteLLM's cost map, USD per token)"})
+    provider = fields.String(metadata={"description": "e.g. openai"})
+    model_type = fields.String(validate=validate.OneOf(list(MODEL_TYPES)))
+    is_active = fields.Boolean()
+    q = fields.String(validate=validate.Length(max=100),
+                      metadata={"description": "Substring of model name, display name or an"
+                                               " alias"})
+
+
+@bp.route("/models/export", methods=["GET"], tags=TAGS)
+@bp.arguments(ExportQuerySchema, location="query", unknown=ma.RAISE)
+@bp.doc(responses={200: {"description": "The models matching the filters, as a file",
+                         "content": FILE_CONTENT}})
+@bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+def export_models(args):
+    """Every model matching the filters in igny8 JSON, CSV or LiteLLM's cost-map format."""
+    exported = export(db.session.scalars(filtered_models(args)), args["format"])
+    return current_app.response_class(
+        exported.text, mimetype=exported.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
