@@ -1,6 +1,7 @@
 """`flask catalogue export` and `flask catalogue import`: thin over services/exchange*.py."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -50,8 +51,7 @@ def import_command(file: Path, fmt: str, providers: tuple[str, ...], modes: tupl
     row has errors; a model missing from the file is never deleted."""
     try:
         items = exchange_service.parse(file.read_text(encoding="utf-8"), fmt, providers, modes)
-        with click.progressbar(items, label="Comparing", file=click.get_text_stream("stderr")
-                               ) as bar:
+        with click.progressbar(items, label="Comparing", file=sys.stderr) as bar:
             result = exchange_service.preview(bar)
         _print(result)
         if not dry_run:

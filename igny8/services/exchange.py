@@ -24,7 +24,7 @@ from igny8.services.audit import Actor
 from igny8.services.catalogue import OBJECT_TYPE
 from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
-from igny8.services.catalogue_rules import model_errors
+from igny8.services.catalogue_rules import first_wins, model_errors
 from igny8.services.exchange_records import Incoming
 from igny8.services.unit_of_work import Entry, commit
 
@@ -127,7 +127,7 @@ def _classify(item: Incoming, catalogue: _Catalogue, seen: set) -> PreviewRow:
     label = f"{key[0]}/{key[1]}" if key else item.label
     if item.skipped:
         return PreviewRow(label, SKIPPED, messages={"reason": item.skipped})
-    if item.errors or key is None:
+    if key is None:
         return PreviewRow(label, ERROR, messages=item.errors or {"file": "no key"})
     if key in seen:
         return PreviewRow(label, ERROR, messages={"model_name": "listed twice in the file"})
@@ -144,7 +144,8 @@ def _new(label: str, item: Incoming, catalogue: _Catalogue) -> PreviewRow:
     """A row the catalogue lacks: New when the rules accept it, else Error."""
     values = {**item.new_defaults, **item.values}
     candidate = _candidate(None, values)
-    errors = model_errors(candidate, others=catalogue.names.get(item.provider, []))
+    errors = dict(item.errors)  # a value that could not be read names its field first
+    first_wins(errors, model_errors(candidate, others=catalogue.names.get(item.provider, [])))
     if errors:
         return PreviewRow(label, ERROR, messages=errors)
     catalogue.names.setdefault(item.provider, []).append(
@@ -158,11 +159,13 @@ def _changed(label: str, item: Incoming, row: AIModelConfig,
     """A row the catalogue has: Unchanged, Changed with its diff, or Error."""
     changed = {name: value for name, value in item.values.items() if getattr(row, name) != value}
     hand = row.origin == "manual" or row.id in catalogue.hand
-    if not changed:
+    if not changed and not item.errors:
         return PreviewRow(label, UNCHANGED, hand_edited=hand, model_id=row.id)
     candidate = _candidate(row, changed)
-    errors = model_errors(candidate, others=catalogue.others(row.provider, row.model_name))
-    errors = {**edit_errors(candidate, row.is_active, changed), **errors}
+    errors = dict(item.errors)
+    first_wins(errors, model_errors(candidate, others=catalogue.others(row.provider,
+                                                                       row.model_name)))
+    first_wins(errors, edit_errors(candidate, row.is_active, changed))
     if errors:
         return PreviewRow(label, ERROR, messages=errors, model_id=row.id)
     changes = {name: [audit.json_safe(getattr(row, name)), audit.json_safe(value)]
