@@ -14,7 +14,7 @@ from igny8.services.exchange_export import EXPORT_FORMATS, export
 
 FILE_CONTENT = {
     "application/json": {"schema": {"type": "object"}},
-    "text/csv": {"schema": {"type": "string"}},
+    "text/csv": {"schema": {"type": "string", "format": "binary"}},
 }
 
 
