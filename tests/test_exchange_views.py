@@ -21,6 +21,13 @@ SAMPLE = {"gpt-4o-mini": {"litellm_provider": "openai", "mode": "chat",
              for n in range(60)}}
 
 
+@pytest.fixture(autouse=True)
+def import_folder(app, tmp_path, monkeypatch):
+    """Uploads go to a folder of the test's own."""
+    monkeypatch.setitem(app.config, "IGNY8_IMPORT_FOLDER", str(tmp_path / "imports"))
+    return tmp_path / "imports"
+
+
 def upload(client, sample=SAMPLE, fmt="litellm", name="map.json"):
     """Post a file to the import form."""
     body = sample if isinstance(sample, bytes) else json.dumps(sample).encode()
@@ -99,7 +106,8 @@ def test_a_bad_file_is_refused_on_the_upload_form(client, auth, catalogue, db):
     assert "The CSV header is wrong: unknown columns: a, b" in text(response)
 
 
-def test_an_upload_is_bound_to_its_user_and_expires(client, auth, catalogue, app):
+def test_an_upload_is_bound_to_its_user_and_expires(client, auth, catalogue, app,
+                                                    import_folder):
     auth.login("admin")
     preview_url = upload(client).headers["Location"]
     other = app.test_client()
@@ -108,7 +116,7 @@ def test_an_upload_is_bound_to_its_user_and_expires(client, auth, catalogue, app
     assert other.get(preview_url).status_code == 404
     g.pop("_login_user", None)
     assert client.get(preview_url).status_code == 200
-    folder = exchange_uploads.Path(app.instance_path) / "imports"
+    folder = import_folder
     token = preview_url.rsplit("/", 1)[1]
     assert (folder / f"{token}.data").exists()
     assert exchange_uploads.remove_expired(folder, now=time.time() + 3601) >= 1

@@ -44,8 +44,10 @@ def export_list():
 
 
 def upload_folder() -> Path:
-    """Where import files wait between upload and apply."""
-    return Path(current_app.instance_path) / "imports"
+    """Where import files wait between upload and apply (IGNY8_IMPORT_FOLDER, else
+    instance/imports)."""
+    folder = current_app.config.get("IGNY8_IMPORT_FOLDER")
+    return Path(folder) if folder else Path(current_app.instance_path) / "imports"
 
 
 def raise_upload_limit() -> None:
