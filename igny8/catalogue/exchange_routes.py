@@ -127,7 +127,8 @@ def import_decide(token: str):
     """Keep the ticks of the page shown, then go to another page, cancel or apply."""
     upload, result = _stored(token)
     folder, ticked = upload_folder(), set(request.form.getlist("ticked"))
-    for key in request.form.getlist("shown"):
+    applicable = {row.key for row in result.rows if row.applicable}
+    for key in set(request.form.getlist("shown")) & applicable:
         upload.ticks[key] = key in ticked
     exchange_uploads.save_ticks(folder, upload)
     intent = request.form.get("intent", "")
