@@ -18,5 +18,4 @@ from igny8.admin.lists.query import (
 
 __all__ = ["Action", "Column", "Filter", "ListOptions", "ListPage", "PageSlice", "RowLink",
            "build_list_page", "clamp_page", "clean_args", "like_pattern", "matching_query",
-           "paginate",
-           "phrase_clause", "words_clause"]
+           "paginate", "phrase_clause", "words_clause"]
