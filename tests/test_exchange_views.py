@@ -130,3 +130,15 @@ def test_cancel_discards_the_upload(client, auth, catalogue, db):
     response = client.post(preview_url, data={"intent": "cancel"})
     assert response.status_code == 302 and model_count(db) == before
     assert client.get(preview_url).status_code == 404
+
+
+def test_the_upload_accepts_a_cost_map_larger_than_the_body_limit(client, auth, catalogue, app):
+    auth.login("admin")
+    big = {f"embed-{n}": {"litellm_provider": "openai", "mode": "embedding",
+                          "input_cost_per_token": 1e-08} for n in range(30000)}
+    body = json.dumps(big).encode()
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"]
+    response = upload(client, body)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Skipped 30000" in page and "Page 1 of" in page
