@@ -52,10 +52,13 @@ def import_command(file: Path, fmt: str, providers: tuple[str, ...], modes: tupl
     try:
         items = exchange_service.parse(file.read_text(encoding="utf-8"), fmt, providers, modes)
         with click.progressbar(items, label="Comparing", file=sys.stderr) as bar:
-            result = exchange_service.preview(bar)
+            if dry_run:
+                result = exchange_service.preview(bar)
+            else:
+                result, report = exchange_service.apply(bar, lambda row: row.default_ticked,
+                                                        audit.CLI)
         _print(result)
         if not dry_run:
-            report = exchange_service.apply(result, lambda row: row.default_ticked, audit.CLI)
             click.echo(f"Applied: {len(report.created)} created, {len(report.updated)} updated.")
     except (DomainError, UnicodeDecodeError) as exc:
         raise click.ClickException(getattr(exc, "message", str(exc))) from None

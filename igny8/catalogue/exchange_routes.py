@@ -94,20 +94,21 @@ def import_upload():
 
 
 def _stored(token: str):
-    """The current user's stored upload and its preview, or a 404 when gone or not theirs."""
+    """The current user's stored upload and the rows of its file, or a 404 when gone or not
+    theirs."""
     found = exchange_uploads.load(upload_folder(), token, current_user.id)
     if found is None:
         abort(404, description="This import has expired or was finished; upload the file again.")
     upload, data = found
-    return upload, exchange.preview(exchange.parse(data.decode("utf-8"), upload.fmt,
-                                                   upload.providers))
+    return upload, exchange.parse(data.decode("utf-8"), upload.fmt, upload.providers)
 
 
 @bp.get("/import/<token>")
 @roles_required(ADMIN)
 def import_preview(token: str):
     """Step 2: every row classified, filtered by class, one page at a time, with ticks."""
-    upload, result = _stored(token)
+    upload, items = _stored(token)
+    result = exchange.preview(items)
     status = request.args.get("status", "")
     rows = [row for row in result.rows if not status or row.status == status]
     pages = max(1, math.ceil(len(rows) / PREVIEW_PAGE_SIZE))
@@ -125,9 +126,9 @@ def import_preview(token: str):
 @roles_required(ADMIN)
 def import_decide(token: str):
     """Keep the ticks of the page shown, then go to another page, cancel or apply."""
-    upload, result = _stored(token)
+    upload, items = _stored(token)
     folder, ticked = upload_folder(), set(request.form.getlist("ticked"))
-    applicable = {row.key for row in result.rows if row.applicable}
+    applicable = {row.key for row in exchange.preview(items).rows if row.applicable}
     for key in set(request.form.getlist("shown")) & applicable:
         upload.ticks[key] = key in ticked
     exchange_uploads.save_ticks(folder, upload)
@@ -140,14 +141,15 @@ def import_decide(token: str):
         view = {key: value for key, value in parse_qsl(request.form.get("goto", ""))
                 if key in ("status", "page") and value}
         return redirect(url_for("catalogue.import_preview", token=token, **view))
-    return _apply(upload, result)
+    return _apply(upload, items)
 
 
-def _apply(upload, result):
+def _apply(upload, items):
     """Write the ticked rows in one transaction, or show why nothing was written."""
     try:
-        report = exchange.apply(result, lambda row: upload.ticks.get(row.key, row.default_ticked),
-                                Actor.for_user(current_user))
+        _result, report = exchange.apply(
+            items, lambda row: upload.ticks.get(row.key, row.default_ticked),
+            Actor.for_user(current_user))
     except DomainError as exc:
         flash(f"Nothing was imported: {exc.message}", "danger")
         return redirect(url_for("catalogue.import_preview", token=upload.token))

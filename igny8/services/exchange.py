@@ -19,7 +19,7 @@ from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models.audit import AuditEntry
 from igny8.models.catalogue import AIModelConfig
-from igny8.services import audit, exchange_litellm, exchange_records
+from igny8.services import audit, exchange_litellm, exchange_records, locking
 from igny8.services.audit import Actor
 from igny8.services.catalogue import OBJECT_TYPE
 from igny8.services.catalogue_guards import edit_errors
@@ -196,8 +196,12 @@ class ApplyReport:
     updated: list[str] = field(default_factory=list)
 
 
-def apply(result: Preview, chosen: Callable[[PreviewRow], bool], actor: Actor) -> ApplyReport:
-    """Write the New and Changed rows `chosen` accepts in ONE unit of work, each audited."""
+def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
+          actor: Actor) -> tuple[Preview, ApplyReport]:
+    """Lock the catalogue's names and models, classify `items` against what is committed now,
+    and write the New and Changed rows `chosen` accepts in ONE unit of work, each audited."""
+    locking.lock_for_seed()  # no create, edit or slot change slips between check and write
+    result = preview(items)
     report, writes = ApplyReport(), []
     by_id = {model.id: model for model in db.session.scalars(select(AIModelConfig).where(
         AIModelConfig.id.in_([row.model_id for row in result.rows if row.model_id])))}
@@ -221,4 +225,4 @@ def apply(result: Preview, chosen: Callable[[PreviewRow], bool], actor: Actor) -
         Entry(ACTION, OBJECT_TYPE, model.id, model.label,
               audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
         for model, before in writes], on_integrity=race)
-    return report
+    return result, report
