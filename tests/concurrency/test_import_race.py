@@ -4,16 +4,34 @@ a name or alias never ends up naming two models, and neither side gets a 5xx."""
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 
 from sqlalchemy import select
 
 from igny8.models import AIModelConfig
-from tests.concurrency.conftest import NoRedirect, _answer
-from tests.concurrency.test_invariants_aliases import name_violations
 
 ROUNDS = 20
+
+
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect comes back as an HTTPError carrying its Location, never followed."""
+
+    def redirect_request(self, *args, **kwargs):
+        """Never follow."""
+        return None
+
+
+def name_violations(db) -> list[str]:
+    """Names or aliases that identify more than one model of the same provider."""
+    db.session.expire_all()
+    seen = Counter()
+    for provider, name, aliases in db.session.execute(
+            select(AIModelConfig.provider, AIModelConfig.model_name, AIModelConfig.aliases)):
+        seen.update((provider, alias) for alias in {name, *(aliases or [])})
+    return [f"{provider}/{name} x{count}" for (provider, name), count in seen.items() if count > 1]
 
 
 def upload(client, cost_map: dict) -> str:
@@ -27,12 +45,11 @@ def upload(client, cost_map: dict) -> str:
         client.base_url + "/admin/ai-models/import", body, method="POST",
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(client.cookies),
-                                         NoRedirect)
+                                         KeepRedirects)
     try:
         opener.open(request, timeout=30)
     except urllib.error.HTTPError as error:
-        answer = _answer(error.code, error.read())
-        assert answer.status == 302, answer.text
+        assert error.code == 302, error.read()
         return error.headers["Location"].replace(client.base_url, "")
     raise AssertionError("the upload did not redirect to its preview")
 
