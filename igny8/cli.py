@@ -1,13 +1,16 @@
-"""`flask` commands: catalogue seeding and listing."""
+"""`flask` commands: catalogue seeding, listing, export and import."""
 from __future__ import annotations
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from igny8.exchange_cli import export_command, import_command
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS, AIModelConfig
 
 catalogue_cli = AppGroup("catalogue", help="Manage the AI model catalogue.")
+catalogue_cli.add_command(export_command)
+catalogue_cli.add_command(import_command)
 
 LIST_HEADERS = ("id", "provider", "type", "model_name", "display_name", "active", "prices",
                 "context", "deprecated")

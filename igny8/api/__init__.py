@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from igny8.api import docs, models_routes, replace_routes, settings_routes  # noqa: F401
+from igny8.api import (  # noqa: F401  (routes)
+    docs, export_routes, models_routes, replace_routes, settings_routes,
+)
 from igny8.api import admin as keys_admin
 from igny8.api.blueprint import bp
 from igny8.api.cli import api_keys_cli

@@ -26,7 +26,7 @@ from igny8.pricing import PRICE_FIELDS, dropdown_label, missing_prices, price_su
 # Adding a provider is one entry here; the database does not restrict the column.
 PROVIDERS = {"openai": "OpenAI", "anthropic": "Anthropic", "runware": "Runware"}
 MODEL_TYPES = {"text": "Text", "image": "Image"}
-ORIGINS = ("seed", "manual", "api", "migration")
+ORIGINS = ("seed", "manual", "api", "migration", "import")
 Price = Numeric(14, 6)
 
 

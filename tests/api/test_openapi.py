@@ -13,6 +13,7 @@ OPERATIONS = {
     ("get", "/api/v1/models"), ("post", "/api/v1/models"),
     ("get", "/api/v1/models/{model_id}"), ("patch", "/api/v1/models/{model_id}"),
     ("delete", "/api/v1/models/{model_id}"), ("post", "/api/v1/models/{model_id}/replace"),
+    ("get", "/api/v1/models/export"),
     ("get", "/api/v1/settings/global"), ("patch", "/api/v1/settings/global"),
     ("get", "/api/v1/accounts/{account_id}/integration-settings"),
     ("patch", "/api/v1/accounts/{account_id}/integration-settings"),

@@ -10,11 +10,12 @@ from igny8.admin.lists.query import (
     clamp_page,
     clean_args,
     like_pattern,
+    matching_query,
     paginate,
     phrase_clause,
     words_clause,
 )
 
 __all__ = ["Action", "Column", "Filter", "ListOptions", "ListPage", "PageSlice", "RowLink",
-           "build_list_page", "clamp_page", "clean_args", "like_pattern", "paginate",
-           "phrase_clause", "words_clause"]
+           "build_list_page", "clamp_page", "clean_args", "like_pattern", "matching_query",
+           "paginate", "phrase_clause", "words_clause"]

@@ -125,15 +125,26 @@ def _count_cube(options: ListOptions, search) -> list[tuple[dict[str, Any], int]
             for row in db.session.execute(query)]
 
 
-def _page_rows(options, search, selected, sort, page, per_page) -> list[Any]:
-    """The rows of one page, filtered, searched and sorted (one query)."""
-    query = select(options.model).options(*options.load_options)
-    query = query.where(*(f.column == selected[f.key]
-                          for f in options.filters if f.key in selected))
+def _filtered(options: ListOptions, search, selected, sort: str) -> Select:
+    """The SELECT of the list's rows, filtered, searched and sorted."""
+    query = select(options.model).where(*(f.column == selected[f.key]
+                                          for f in options.filters if f.key in selected))
     if search is not None:
         query = query.where(search)
-    query = query.order_by(*_order_by(options, sort))
+    return query.order_by(*_order_by(options, sort))
+
+
+def _page_rows(options, search, selected, sort, page, per_page) -> list[Any]:
+    """The rows of one page, filtered, searched and sorted (one query)."""
+    query = _filtered(options, search, selected, sort).options(*options.load_options)
     return list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+
+
+def matching_query(options: ListOptions, args: Mapping[str, str]) -> Select:
+    """Every row the list shows for `args` (its search, filters and sort), all pages (exports)."""
+    clean = clean_args(options, args)
+    return _filtered(options, _search_clause(options, clean.get("q", "")),
+                     _selected_filters(options, clean), clean.get("sort", options.default_sort))
 
 
 def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str],

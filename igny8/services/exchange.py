@@ -1,0 +1,228 @@
+"""Catalogue import with a preview: classify every row of a file against the catalogue by its
+natural key (provider, model_name), then apply the rows chosen in one unit of work.
+
+Classes: New, Changed (field-level diff old -> new), Unchanged, Only in the catalogue, Skipped
+(with the reason), Error (field-named messages). A model missing from the file is never deleted.
+Rows an admin edited by hand (origin manual, or an admin's create/update in the history) are
+marked and left out of the default selection. Every rule is catalogue_rules' and the slot guards'.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from igny8.errors import ValidationFailed
+from igny8.extensions import db
+from igny8.models.audit import AuditEntry
+from igny8.models.catalogue import AIModelConfig
+from igny8.services import audit, exchange_litellm, exchange_records, locking
+from igny8.services.audit import Actor
+from igny8.services.catalogue import OBJECT_TYPE
+from igny8.services.catalogue_guards import edit_errors
+from igny8.services.catalogue_input import EDITABLE_FIELDS
+from igny8.services.catalogue_rules import first_wins, model_errors
+from igny8.services.exchange_records import Incoming
+from igny8.services.unit_of_work import Entry, commit
+
+NEW, CHANGED, UNCHANGED, ONLY, SKIPPED, ERROR = (
+    "new", "changed", "unchanged", "only_in_catalogue", "skipped", "error")
+CLASSES = {NEW: "New", CHANGED: "Changed", UNCHANGED: "Unchanged",
+           ONLY: "Only in the catalogue", SKIPPED: "Skipped", ERROR: "Error"}
+FORMATS = ("litellm", "json", "csv")
+ACTION = "import"
+HAND_ACTIONS = ("create", "update")
+
+
+@dataclass
+class PreviewRow:
+    """One classified row: what would happen to it, and whether it is ticked by default."""
+
+    key: str  # "provider/model_name", or the row's place in the file
+    status: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [old, new]
+    messages: dict[str, str] = field(default_factory=dict)  # errors, or {"reason": ...}
+    hand_edited: bool = False
+    model_id: int | None = None
+    values: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def applicable(self) -> bool:
+        """Whether applying the row would write something."""
+        return self.status in (NEW, CHANGED)
+
+    @property
+    def default_ticked(self) -> bool:
+        """New and Changed rows are ticked, unless an admin edited the model by hand."""
+        return self.applicable and not self.hand_edited
+
+
+@dataclass
+class Preview:
+    """Every classified row, in file order, then the models only in the catalogue."""
+
+    rows: list[PreviewRow]
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each class holds (every class listed)."""
+        found = Counter(row.status for row in self.rows)
+        return {status: found.get(status, 0) for status in CLASSES}
+
+
+def parse(text: str, fmt: str, providers: Iterable[str] | None = None,
+          modes: Iterable[str] | None = None) -> list[Incoming]:
+    """The file's rows in `fmt`; an unreadable file raises ValidationFailed."""
+    if fmt == "litellm":
+        return list(exchange_litellm.parse(text, providers, modes))
+    rows = list(exchange_records.parse_json(text) if fmt == "json"
+                else exchange_records.parse_csv(text))
+    if providers:
+        wanted = set(providers)
+        for row in rows:
+            if row.provider not in wanted and not row.errors:
+                row.skipped = f"provider {row.provider!r} is not selected"
+    return rows
+
+
+def hand_edited_ids() -> set[int]:
+    """Ids of models an admin (a signed-in user) created or changed, from the history."""
+    query = select(AuditEntry.object_id).where(
+        AuditEntry.object_type == OBJECT_TYPE, AuditEntry.actor_id.is_not(None),
+        AuditEntry.action.in_(HAND_ACTIONS)).distinct()
+    return {int(value) for value in db.session.scalars(query) if value.isdigit()}
+
+
+class _Catalogue:
+    """The catalogue in memory for one preview: rows by key, names and aliases per provider."""
+
+    def __init__(self) -> None:
+        self.rows = list(db.session.scalars(select(AIModelConfig).order_by(AIModelConfig.id)))
+        self.by_key = {(row.provider, row.model_name): row for row in self.rows}
+        self.alias_of = {(row.provider, alias): row.model_name
+                         for row in self.rows for alias in row.aliases or []}
+        self.names: dict[str, list[tuple[str, list[str]]]] = {}
+        for row in self.rows:
+            self.names.setdefault(row.provider, []).append((row.model_name, row.aliases or []))
+        self.hand = hand_edited_ids()
+
+    def others(self, provider: str, name: str) -> list[tuple[str, list[str]]]:
+        """(model_name, aliases) of the provider's rows other than `name`."""
+        return [pair for pair in self.names.get(provider, []) if pair[0] != name]
+
+
+def _candidate(row: AIModelConfig | None, values: dict[str, Any]) -> AIModelConfig:
+    """A transient model holding the row's fields with `values` applied, for the rules."""
+    current = {name: getattr(row, name) for name in EDITABLE_FIELDS} if row else {}
+    candidate = AIModelConfig(**{**current, **values})
+    candidate.id = row.id if row else None
+    return candidate
+
+
+def _classify(item: Incoming, catalogue: _Catalogue, seen: set) -> PreviewRow:
+    """The preview row of one file row."""
+    key = item.key
+    label = f"{key[0]}/{key[1]}" if key else item.label
+    if item.skipped:
+        return PreviewRow(label, SKIPPED, messages={"reason": item.skipped})
+    if key is None:
+        return PreviewRow(label, ERROR, messages=item.errors or {"file": "no key"})
+    if key in seen:
+        return PreviewRow(label, ERROR, messages={"model_name": "listed twice in the file"})
+    seen.add(key)
+    if key in catalogue.alias_of:
+        reason = f"an alias of {catalogue.alias_of[key]!r} in the catalogue"
+        return PreviewRow(label, SKIPPED, messages={"reason": reason})
+    existing = catalogue.by_key.get(key)
+    return (_changed(label, item, existing, catalogue) if existing
+            else _new(label, item, catalogue))
+
+
+def _new(label: str, item: Incoming, catalogue: _Catalogue) -> PreviewRow:
+    """A row the catalogue lacks: New when the rules accept it, else Error."""
+    values = {**item.new_defaults, **item.values}
+    candidate = _candidate(None, values)
+    errors = dict(item.errors)  # a value that could not be read names its field first
+    first_wins(errors, model_errors(candidate, others=catalogue.names.get(item.provider, [])))
+    if errors:
+        return PreviewRow(label, ERROR, messages=errors)
+    catalogue.names.setdefault(item.provider, []).append(
+        (candidate.model_name, candidate.aliases or []))
+    changes = audit.diff({}, audit.snapshot(candidate, sorted(values)))
+    return PreviewRow(label, NEW, changes=changes, values=values)
+
+
+def _changed(label: str, item: Incoming, row: AIModelConfig,
+             catalogue: _Catalogue) -> PreviewRow:
+    """A row the catalogue has: Unchanged, Changed with its diff, or Error."""
+    changed = {name: value for name, value in item.values.items() if getattr(row, name) != value}
+    hand = row.origin == "manual" or row.id in catalogue.hand
+    if not changed and not item.errors:
+        return PreviewRow(label, UNCHANGED, hand_edited=hand, model_id=row.id)
+    candidate = _candidate(row, changed)
+    errors = dict(item.errors)
+    first_wins(errors, model_errors(candidate, others=catalogue.others(row.provider,
+                                                                       row.model_name)))
+    first_wins(errors, edit_errors(candidate, row.is_active, changed))
+    if errors:
+        return PreviewRow(label, ERROR, messages=errors, model_id=row.id)
+    changes = {name: [audit.json_safe(getattr(row, name)), audit.json_safe(value)]
+               for name, value in changed.items()}
+    return PreviewRow(label, CHANGED, changes=changes, hand_edited=hand, model_id=row.id,
+                      values=changed)
+
+
+def preview(items: Iterable[Incoming]) -> Preview:
+    """Classify every file row against the catalogue, then list the models the file lacks."""
+    catalogue = _Catalogue()
+    seen: set = set()
+    rows = [_classify(item, catalogue, seen) for item in items]
+    for model in catalogue.rows:
+        if (model.provider, model.model_name) not in seen:
+            rows.append(PreviewRow(f"{model.provider}/{model.model_name}", ONLY,
+                                   model_id=model.id,
+                                   hand_edited=model.origin == "manual"
+                                   or model.id in catalogue.hand))
+    return Preview(rows)
+
+
+@dataclass
+class ApplyReport:
+    """What an import wrote."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
+def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
+          actor: Actor) -> tuple[Preview, ApplyReport]:
+    """Lock the catalogue's names and models, classify `items` against what is committed now,
+    and write the New and Changed rows `chosen` accepts in ONE unit of work, each audited."""
+    locking.lock_for_seed()  # no create, edit or slot change slips between check and write
+    result = preview(items)
+    report, writes = ApplyReport(), []
+    by_id = {model.id: model for model in db.session.scalars(select(AIModelConfig).where(
+        AIModelConfig.id.in_([row.model_id for row in result.rows if row.model_id])))}
+    for row in result.rows:
+        if not (row.applicable and chosen(row)):
+            continue
+        model = by_id.get(row.model_id) if row.status == CHANGED else AIModelConfig()
+        before = audit.snapshot(model, sorted(EDITABLE_FIELDS)) if row.status == CHANGED else {}
+        values = dict(row.values)
+        if row.status == CHANGED and model.origin == "seed" and "origin" not in values:
+            values["origin"] = "import"  # the seed keeps off a row an import brought up to date
+        for name, value in values.items():
+            setattr(model, name, value)
+        if row.status == NEW:
+            db.session.add(model)
+        (report.updated if row.status == CHANGED else report.created).append(row.key)
+        writes.append((model, before))
+    race = ValidationFailed("The import was not applied: a model with one of these names was"
+                            " saved at the same time; preview again", {"file": "conflict"})
+    commit(actor, "The catalogue", lambda: [
+        Entry(ACTION, OBJECT_TYPE, model.id, model.label,
+              audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
+        for model, before in writes], on_integrity=race)
+    return result, report
