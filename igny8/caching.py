@@ -58,6 +58,22 @@ class Region:
             self._entries[full_key] = value
         return value
 
+    def get_many_or_build(self, keys: list[Hashable], build: Callable[[int], T]) -> list[T]:
+        """The values for `keys` in order; `build(i)` makes the i-th when missing (one lock each way)."""
+        generation = current_generation()
+        if generation is None:
+            return [build(i) for i in range(len(keys))]
+        scope = (database_key(), generation)
+        full_keys = [(*scope, key) for key in keys]
+        with self._lock:
+            values = [self._entries.get(full_key, _MISSING) for full_key in full_keys]
+        built = {i: build(i) for i, value in enumerate(values) if value is _MISSING}
+        if built:
+            with self._lock:
+                for i, value in built.items():
+                    self._entries[full_keys[i]] = values[i] = value
+        return values
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:

@@ -7,7 +7,6 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from igny8 import caching, lifecycle
 from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink
@@ -108,7 +107,8 @@ MODEL_LIST = ListOptions(
                link=RowLink("catalogue.detail", "model_id")),
         Column("model_name", "Model name", model_code,
                M.model_name),
-        Column("provider", "Provider", lambda r, _: r.provider_label, M.provider),
+        Column("provider", "Provider", lambda r, _: PROVIDERS.get(r.provider, r.provider),
+               M.provider),
         Column("model_type", "Type", lambda r, _: MODEL_TYPES.get(r.model_type, r.model_type),
                M.model_type),
         *(price_column(field) for field in PRICES),
@@ -133,10 +133,10 @@ MODEL_LIST = ListOptions(
         Action("deactivate", "Deactivate selected models", (ADMIN, SUPPORT)),
     ),
     bulk_endpoint="catalogue.bulk",
-    # What the cells and row actions show; anything else raises instead of a query per row.
-    load_options=(load_only(M.provider, M.model_type, M.model_name, M.display_name, M.is_active,
-                            *(getattr(M, name) for name in PRICE_FIELDS), M.context_window,
-                            M.deprecation_date, M.version, M.updated_at, raiseload=True),),
+    # What the cells and row actions show, as plain rows (a missing name raises).
+    row_columns=(M.id, M.provider, M.model_type, M.model_name, M.display_name, M.is_active,
+                 *(getattr(M, name) for name in PRICE_FIELDS), M.context_window,
+                 M.deprecation_date),
     annotate=annotate,
     row_cache=ROW_FRAGMENTS,
     row_key=row_key,

@@ -93,8 +93,11 @@ class ListOptions:
     actions: tuple[Action, ...] = ()
     bulk_endpoint: str | None = None
     load_options: tuple[Any, ...] = ()
+    # When given, the page's rows are these columns as plain named rows, not ORM objects: ~5x
+    # cheaper to load; the cells may then read only these names (no model properties).
+    row_columns: tuple[Any, ...] = ()
     annotate: Callable[[list[Any]], dict[str, Any]] | None = None
-    # Rendered rows kept in `row_cache` (anything with get_or_build(key, build)) under
+    # Rendered rows kept in `row_cache` (an igny8.caching Region: get_many_or_build) under
     # `row_key(row, extra)`, which must change whenever the row's cells would: any page and sort
     # order then reuses them.
     row_cache: Any = None

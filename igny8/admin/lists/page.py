@@ -142,18 +142,20 @@ class ListPage:
     def rendered_rows(self, row_macro: Callable, row_actions: Callable | None,
                       bulk: bool) -> list[Markup]:
         """Each row rendered by `row_macro`, taken from the declared row cache when it has it."""
-        makers = self._cell_makers() if self.rows else []
+        makers: list = []  # made on the first row built: a page all from the cache needs none
 
         def build(row) -> str:
+            if not makers:
+                makers.extend(self._cell_makers())
             return str(row_macro(row, self._cells(makers, row), bulk, row_actions))
 
-        options = self.options
+        options, rows = self.options, self.rows
         if options.row_cache is None or options.row_key is None:
-            return [Markup(build(row)) for row in self.rows]
+            return [Markup(build(row)) for row in rows]
         scope = (self.endpoint, self.role, bool(bulk))
-        return [Markup(options.row_cache.get_or_build(
-                    (*scope, *options.row_key(row, self.extra)), lambda row=row: build(row)))
-                for row in self.rows]
+        keys = [(*scope, *options.row_key(row, self.extra)) for row in rows]
+        return [Markup(html) for html in
+                options.row_cache.get_many_or_build(keys, lambda i: build(rows[i]))]
 
     @cached_property
     def base_url(self) -> str:

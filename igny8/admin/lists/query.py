@@ -136,8 +136,11 @@ def _filtered(options: ListOptions, search, selected, sort: str) -> Select:
 
 def _page_rows(options, search, selected, sort, page, per_page) -> list[Any]:
     """The rows of one page, filtered, searched and sorted (one query)."""
-    query = _filtered(options, search, selected, sort).options(*options.load_options)
-    return list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    query = _filtered(options, search, selected, sort)
+    query = query.limit(per_page).offset((page - 1) * per_page)
+    if options.row_columns:
+        return list(db.session.execute(query.with_only_columns(*options.row_columns)))
+    return list(db.session.scalars(query.options(*options.load_options)))
 
 
 def matching_query(options: ListOptions, args: Mapping[str, str]) -> Select:
