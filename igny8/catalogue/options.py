@@ -69,6 +69,7 @@ def model_code(row: AIModelConfig, extra: dict[str, Any]) -> Markup:
 ROW_FRAGMENTS = caching.region("catalogue_rows", 4096)  # rendered rows, by id (+ role, list)
 USAGE = caching.region("catalogue_usage", 4)  # Used by of every model
 COUNTS = caching.region("catalogue_counts", 64)  # the filter counts, by search text and day
+FRAGMENTS = caching.region("catalogue_fragments", 512)  # filter bar, header..., by parameters
 
 
 class ByDay:
@@ -141,4 +142,5 @@ MODEL_LIST = ListOptions(
     row_cache=ROW_FRAGMENTS,
     row_key=row_key,
     count_cache=ByDay(COUNTS),
+    fragment_cache=ByDay(FRAGMENTS),  # the filter bar shows the lifecycle counts
 )

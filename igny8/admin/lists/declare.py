@@ -104,6 +104,10 @@ class ListOptions:
     row_key: Callable[[Any, dict[str, Any]], tuple] | None = None
     # The grouped filter counts kept in `count_cache` (get_or_build) by search text.
     count_cache: Any = None
+    # The parts of a page that do not depend on its number (search, filters, page sizes, bulk bar,
+    # table header) kept in `fragment_cache` (get_or_build) by name, role and the other
+    # parameters, so paging through one query renders them once per generation.
+    fragment_cache: Any = None
 
     def column(self, key: str) -> Column | None:
         """The column named `key`, if any."""

@@ -139,9 +139,8 @@ class ListPage:
         makers = self._cell_makers()
         return [(row, self._cells(makers, row)) for row in self.rows]
 
-    def rendered_rows(self, row_macro: Callable, row_actions: Callable | None,
-                      bulk: bool) -> list[Markup]:
-        """Each row rendered by `row_macro`, taken from the declared row cache when it has it."""
+    def rows_html(self, row_macro: Callable, row_actions: Callable | None, bulk: bool) -> Markup:
+        """Every row rendered by `row_macro` as one text, each from the declared row cache if there."""
         makers: list = []  # made on the first row built: a page all from the cache needs none
 
         def build(row) -> str:
@@ -151,11 +150,20 @@ class ListPage:
 
         options, rows = self.options, self.rows
         if options.row_cache is None or options.row_key is None:
-            return [Markup(build(row)) for row in rows]
+            return Markup("\n".join(build(row) for row in rows))
         scope = (self.endpoint, self.role, bool(bulk))
         keys = [(*scope, *options.row_key(row, self.extra)) for row in rows]
-        return [Markup(html) for html in
-                options.row_cache.get_many_or_build(keys, lambda i: build(rows[i]))]
+        return Markup("\n".join(options.row_cache.get_many_or_build(
+            keys, lambda i: build(rows[i]))))
+
+    def fragment(self, name: str, macro: Callable, *args: Any) -> Markup:
+        """`macro(self, *args)`, from the declared fragment cache: it must ignore the page number."""
+        cache = self.options.fragment_cache
+        if cache is None:
+            return macro(self, *args)
+        others = tuple(item for item in self.args.items() if item[0] != "page")
+        key = (self.endpoint, self.role, name, *args, others)
+        return Markup(cache.get_or_build(key, lambda: str(macro(self, *args))))
 
     @cached_property
     def base_url(self) -> str:
