@@ -59,7 +59,7 @@ class Region:
         return value
 
     def get_many_or_build(self, keys: list[Hashable], build: Callable[[int], T]) -> list[T]:
-        """The values for `keys` in order; `build(i)` makes the i-th when missing (one lock each way)."""
+        """The values for `keys` in order; `build(i)` makes the i-th when missing."""
         generation = current_generation()
         if generation is None:
             return [build(i) for i in range(len(keys))]

@@ -93,8 +93,8 @@ class ListOptions:
     actions: tuple[Action, ...] = ()
     bulk_endpoint: str | None = None
     load_options: tuple[Any, ...] = ()
-    # When given, the page's rows are these columns as plain named rows, not ORM objects: ~5x
-    # cheaper to load; the cells may then read only these names (no model properties).
+    # When given, the page's rows are these columns as plain named rows, not ORM objects (much
+    # cheaper to load): the cells may then read only these names (no model properties).
     row_columns: tuple[Any, ...] = ()
     annotate: Callable[[list[Any]], dict[str, Any]] | None = None
     # Rendered rows kept in `row_cache` (an igny8.caching Region: get_many_or_build) under

@@ -140,7 +140,7 @@ class ListPage:
         return [(row, self._cells(makers, row)) for row in self.rows]
 
     def rows_html(self, row_macro: Callable, row_actions: Callable | None, bulk: bool) -> Markup:
-        """Every row rendered by `row_macro` as one text, each from the declared row cache if there."""
+        """Every row rendered by `row_macro` as one text, from the declared row cache if there."""
         makers: list = []  # made on the first row built: a page all from the cache needs none
 
         def build(row) -> str:
@@ -157,7 +157,7 @@ class ListPage:
             keys, lambda i: build(rows[i]))))
 
     def fragment(self, name: str, macro: Callable, *args: Any) -> Markup:
-        """`macro(self, *args)`, from the declared fragment cache: it must ignore the page number."""
+        """`macro(self, *args)`, from the declared fragment cache (it must ignore the page)."""
         cache = self.options.fragment_cache
         if cache is None:
             return macro(self, *args)
