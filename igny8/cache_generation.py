@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from igny8.extensions import db
 
 TABLE = "igny8_cache_generation"
-TRACKED_TABLES = (
+# The tables migration 0011 put triggers on; 0015 added the price versions.
+TABLES_0011 = (
     "igny8_ai_model_config",
     "igny8_global_integration_settings",
     "igny8_accounts",
     "igny8_integration_settings",
 )
+TRACKED_TABLES = (*TABLES_0011, "igny8_model_price_versions")
 FUNCTION = "igny8_bump_cache_generation"
 SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
 

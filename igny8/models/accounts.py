@@ -20,6 +20,8 @@ class Account(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Archived accounts leave the pickers and refuse new usage; their history stays.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     integration_settings: Mapped[IntegrationSettings | None] = relationship(
         back_populates="account", uselist=False, cascade="all, delete-orphan"
@@ -27,6 +29,11 @@ class Account(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Account {self.id} {self.name!r}>"
+
+    @property
+    def is_archived(self) -> bool:
+        """Whether the account was archived."""
+        return self.archived_at is not None
 
 
 class IntegrationSettings(db.Model):

@@ -29,11 +29,12 @@ def upgrade():
         sa.Column("generation", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{cache_generation.TABLE}")),
     )
-    cache_generation.install(op.get_bind())
+    cache_generation.install(op.get_bind(), cache_generation.TABLES_0011)
 
 
 def downgrade():
     """Drop the triggers, the function and the table."""
-    for statement in cache_generation.drop_sql(op.get_bind().dialect.name):
+    for statement in cache_generation.drop_sql(op.get_bind().dialect.name,
+                                               cache_generation.TABLES_0011):
         op.execute(statement)
     op.drop_table(cache_generation.TABLE)

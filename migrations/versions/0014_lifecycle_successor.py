@@ -6,10 +6,13 @@ Create Date: 2026-12-01
 
 A nullable self-reference next to `deprecation_date`; deleting the successor clears it
 (ON DELETE SET NULL). SQLite cannot add a foreign key to a table in place, so the column
-is added in a batch (table copy) there.
+is added in a batch (table copy) there, which loses the table's cache triggers: they are
+created again after it.
 """
 import sqlalchemy as sa
 from alembic import op
+
+from igny8 import cache_generation
 
 revision = "0014_lifecycle_successor"
 down_revision = "0013_sessions_session_token"
@@ -27,6 +30,7 @@ def upgrade():
         batch.create_foreign_key(f"fk_{TABLE}_successor_id_{TABLE}", TABLE,
                                  ["successor_id"], ["id"], ondelete="SET NULL")
         batch.create_index(f"ix_{TABLE}_successor_id", ["successor_id"])
+    _reinstall_cache_triggers()
 
 
 def downgrade():
@@ -35,3 +39,9 @@ def downgrade():
         batch.drop_index(f"ix_{TABLE}_successor_id")
         batch.drop_constraint(f"fk_{TABLE}_successor_id_{TABLE}", type_="foreignkey")
         batch.drop_column("successor_id")
+    _reinstall_cache_triggers()
+
+
+def _reinstall_cache_triggers():
+    """SQLite's batch mode copies the table, and its cache triggers (0011) stay with the old one."""
+    cache_generation.install(op.get_bind(), (TABLE,))
