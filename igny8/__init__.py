@@ -57,7 +57,7 @@ def register_input_checks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the routes; every request but login, health, static and the API needs a session."""
-    from igny8 import auth, catalogue, history, settings
+    from igny8 import auth, catalogue, credits, history, settings
     from igny8.admin import sidebar, users, views
     from igny8.api import init_api
 
@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(history.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(credits.bp)
     init_api(app)
     app.before_request(auth.require_login)
     app.context_processor(sidebar.sidebar_context)
