@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache, partial
 
@@ -17,8 +18,11 @@ from igny8.models import (
     AIModelConfig,
     GlobalIntegrationSettings,
     IntegrationSettings,
+    ModelPriceVersion,
+    UsageRecord,
     User,
 )
+from igny8.services.usage_store.rollups import apply_deltas, deltas_for_records
 from igny8.services.seed import seed_catalogue
 from werkzeug.security import generate_password_hash
 
@@ -119,6 +123,32 @@ class GlobalSettingsFactory(BaseFactory):
         model = GlobalIntegrationSettings
 
     id = GLOBAL_SETTINGS_ID
+
+
+class PriceVersionFactory(BaseFactory):
+    """A price version of a model in force since 1970 (give `model_id` and the prices)."""
+
+    class Meta:
+        model = ModelPriceVersion
+
+    effective_from = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    created_by = "test"
+
+
+def record_usage(account_id: int, model_id: int, occurred_at: datetime, cost: str,
+                 price_version_id: int, **counts) -> UsageRecord:
+    """One usage record with the cost given, and its rollup delta, flushed as ingest writes."""
+    values = {"account_id": account_id, "model_id": model_id, "occurred_at": occurred_at,
+              "cost": Decimal(cost), "price_version_id": price_version_id,
+              "input_tokens": 0, "cached_input_tokens": 0, "output_tokens": 0, "images": 0,
+              **counts}
+    values.setdefault("request_id", f"test-{model_id}-{account_id}-{occurred_at.isoformat()}"
+                                    f"-{values['input_tokens']}-{cost}")
+    record = UsageRecord(**values)
+    db.session.add(record)
+    db.session.flush()
+    apply_deltas(deltas_for_records([values]))
+    return record
 
 
 @cache

@@ -42,3 +42,25 @@ IN_USE = {"error": {"code": "in_use", "fields": {},
 def error(code: str, message: str, fields: dict | None = None) -> dict:
     """An error body in the one shape."""
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+LEDGER_RECORD = {"id": 48213, "request_id": "req-2026-11-30-000123", "account_id": 1,
+                 "account_name": "Acme Publishing", "model_id": 1,
+                 "model_name": "GPT-4o Mini (gpt-4o-mini)", "slot": "text_model",
+                 "occurred_at": "2026-11-30T14:03:11+00:00", "input_tokens": 1200,
+                 "cached_input_tokens": 200, "output_tokens": 350, "images": 0,
+                 "cost": "0.000375", "price_version_id": 1}
+USAGE_PAGE = {"items": [LEDGER_RECORD], "limit": 100, "next_after": None}
+COST_REPORT = {
+    "group_by": "model", "start": "2026-11-01", "end": "2026-11-30", "account_id": None,
+    "model_id": None,
+    "rows": [{"model_id": 1, "name": "GPT-4o Mini (gpt-4o-mini)", "records": 2,
+              "input_tokens": 2400, "cached_input_tokens": 400, "output_tokens": 700,
+              "images": 0, "cost": "0.00075"}],
+    "totals": {"records": 2, "input_tokens": 2400, "cached_input_tokens": 400,
+               "output_tokens": 700, "images": 0, "cost": "0.00075"},
+}
+USAGE_FILTER_ERROR = error("validation_failed", "The filters are not valid: account_id.",
+                           {"account_id": "There is no account with id 99."})
+COST_FILTER_ERROR = error("validation_failed", "The filters are not valid: end.",
+                          {"end": "The end is before the start."})
