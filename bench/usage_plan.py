@@ -24,8 +24,8 @@ from igny8.services.demo_usage import UsagePlan, model_mix
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 SIX = Decimal("0.000001")
-SLOT_OF = {("openai", "text"): "openai", ("anthropic", "text"): "text",
-           ("openai", "image"): "dalle", ("runware", "image"): "runware"}
+SLOT_OF = {("openai", "text"): "openai_model", ("anthropic", "text"): "text_model",
+           ("openai", "image"): "dalle_model", ("runware", "image"): "runware_model"}
 TIER = {"tier_threshold_tokens": 200_000, "input": 2, "cached": 2, "output": Decimal("1.5")}
 
 
