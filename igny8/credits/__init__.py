@@ -1,6 +1,9 @@
 """Credits: the billing screens (usage, costs, re-costing runs) at /credits/."""
-from flask import Blueprint
+from igny8.admin.sidebar import AdminSection, register_section
+from igny8.credits import costs_routes, usage_routes  # noqa: F401  (routes)
+from igny8.credits.blueprint import bp
 
-bp = Blueprint("credits", __name__, url_prefix="/credits")
+register_section(AdminSection("Credits", "Usage", "credits.usage", 10))
+register_section(AdminSection("Credits", "Costs", "credits.costs", 20))
 
 __all__ = ["bp"]

@@ -65,7 +65,7 @@ def _moments(values: Mapping[str, str | None], whole_days: bool,
         instant = found[name].instant
         if whole_days and instant is not None:
             if instant.timetz() != time(tzinfo=timezone.utc):
-                problems[name] = "Costs are summed per UTC day: send a date as YYYY-MM-DD."
+                problems[name] = "This report is summed per UTC day: send a date as YYYY-MM-DD."
             found[name] = Moment(found[name].day)
     return found
 

@@ -6,7 +6,7 @@ usage pages read the raw records newest first by keyset.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from decimal import Decimal
@@ -51,8 +51,13 @@ def resolve_names(account_ids: Iterable[int], model_ids: Iterable[int]) -> Names
                       literal("").label("model_name")).where(Account.id.in_(account_ids))
     models = select(literal("model"), AIModelConfig.id, AIModelConfig.display_name,
                     AIModelConfig.model_name).where(AIModelConfig.id.in_(model_ids))
+    return _names(db.session.execute(union_all(accounts, models)))
+
+
+def _names(rows) -> Names:
+    """Names from (kind, id, name, model_name) rows."""
     found: dict[str, dict[int, str]] = {"account": {}, "model": {}}
-    for kind, row_id, name, model_name in db.session.execute(union_all(accounts, models)):
+    for kind, row_id, name, model_name in rows:
         found[kind][row_id] = f"{name} ({model_name})" if kind == "model" else name
     return Names(found["account"], found["model"])
 
@@ -113,6 +118,22 @@ def costs(values: Mapping[str, str | None], group_by: str) -> CostTable:
     return cost_table(parse_scope(values, whole_days=True), group_by)
 
 
+def costs_report(values: Mapping[str, str | None]) -> dict[str, CostTable]:
+    """The Costs screen: the filters' usage by each of GROUPINGS (three rollup queries, two
+    names queries)."""
+    scope = parse_scope(values, whole_days=True)
+    return {group_by: cost_table(scope, group_by) for group_by in GROUPINGS}
+
+
+def filter_choices() -> Names:
+    """Every account and model by id, for the filters' dropdowns (one query)."""
+    accounts = select(literal("account").label("kind"), Account.id, Account.name,
+                      literal("").label("model_name"))
+    models = select(literal("model"), AIModelConfig.id, AIModelConfig.display_name,
+                    AIModelConfig.model_name)
+    return _names(db.session.execute(union_all(accounts, models)))
+
+
 @dataclass(frozen=True)
 class RecordRow:
     """A usage record as a report shows it, with its account and model names."""
@@ -143,9 +164,10 @@ def record_rows(scope: Scope, after: Cursor | None, limit: int) -> tuple[list[Re
 
 
 def usage_page(values: Mapping[str, str | None], after: str | None = None,
-               limit: int = DEFAULT_PAGE_SIZE) -> UsagePage:
-    """A page of the records the filters' text selects, newest first, after the cursor token."""
-    scope = parse_scope(values)
+               limit: int = DEFAULT_PAGE_SIZE, whole_days: bool = False) -> UsagePage:
+    """A page of the records the filters' text selects, newest first, after the cursor token;
+    `whole_days` refuses instants (a page showing the rollup totals beside the records)."""
+    scope = parse_scope(values, whole_days)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     rows, more = record_rows(scope, decode_cursor(after), limit)
     last = rows[-1].record if rows and more else None
@@ -156,3 +178,19 @@ def usage_page(values: Mapping[str, str | None], after: str | None = None,
 def usage_totals(scope: Scope) -> Sums:
     """The sums of the scope's whole UTC days, from the rollups (one query)."""
     return store.total_sums(scope)
+
+
+def iter_usage(values: Mapping[str, str | None], batch: int = MAX_PAGE_SIZE,
+               cap: int = 100_000) -> tuple[Scope, Iterator[RecordRow]]:
+    """The scope of the filters' text (checked now) and its newest `cap` records, read page by
+    page (two queries per `batch`), for a download."""
+    scope = parse_scope(values, whole_days=True)
+
+    def rows() -> Iterator[RecordRow]:
+        after, sent, more = None, 0, True
+        while more and sent < cap:
+            page, more = record_rows(scope, after, min(batch, cap - sent))
+            yield from page
+            sent += len(page)
+            after = Cursor(page[-1].record.occurred_at, page[-1].record.id) if page else None
+    return scope, rows()
