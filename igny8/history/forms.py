@@ -9,8 +9,9 @@ OBJECT_TYPES = {
     "account_settings": "Account integration settings",
     "api_key": "API key",
     "user": "User",
+    "recost_run": "Re-costing run",
 }
-ACTIONS = ("create", "update", "delete", "activate", "deactivate", "revoke")
+ACTIONS = ("create", "update", "delete", "activate", "deactivate", "revoke", "recost")
 
 
 def type_label(object_type: str) -> str:

@@ -23,7 +23,8 @@ def _work(app: Flask, run_id: int) -> None:
     """The thread's body: the whole run in an app context of its own."""
     with app.app_context():
         try:
-            recosting.run_batches(run_id)
+            recosting.run_batches(run_id, app.config.get("IGNY8_RECOST_BATCH_SIZE",
+                                                         recosting.BATCH_SIZE))
         except DomainError as error:
             app.logger.warning("re-costing run %s stopped: %s", run_id, error.message)
         except Exception:  # noqa: BLE001 - recorded on the run by run_batches; logged here
@@ -33,7 +34,8 @@ def _work(app: Flask, run_id: int) -> None:
 
 
 def start_in_background(app: Flask, run_id: int) -> threading.Thread:
-    """Run `run_id` in a background thread of this process (one thread per run)."""
+    """Run `run_id` in a background thread of this process (one thread per run), in batches
+    of the app's IGNY8_RECOST_BATCH_SIZE records (default recosting.BATCH_SIZE)."""
     with _threads_guard:
         running = _threads.get(run_id)
         if running is not None and running.is_alive():

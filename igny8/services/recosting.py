@@ -21,6 +21,7 @@ from igny8.errors import ConflictError, ValidationFailed
 from igny8.extensions import db
 from igny8.models.accounts import Account
 from igny8.models.base import utcnow
+from igny8.models.catalogue import AIModelConfig
 from igny8.models.usage import RecostRun
 from igny8.services import audit, recost_window
 from igny8.services.ledger_locks import hold_recost_run, lock_ledger_models
@@ -202,6 +203,13 @@ def apply_now(model_id: int, since: datetime, until: datetime | None, actor: aud
 def get_run(run_id: int) -> RecostRun | None:
     """One run, or None."""
     return db.session.get(RecostRun, run_id)
+
+
+def model_names(runs: list[RecostRun]) -> dict[int, str]:
+    """The display names of the runs' models, in one query."""
+    ids = {run.model_id for run in runs}
+    return dict(db.session.execute(select(AIModelConfig.id, AIModelConfig.display_name)
+                                   .where(AIModelConfig.id.in_(ids))).all())
 
 
 def recent_runs(limit: int = 100) -> list[RecostRun]:
