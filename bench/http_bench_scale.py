@@ -27,6 +27,7 @@ from http_bench_http import CSRF, Client, gunicorn, parse_wrk, run_wrk
 from igny8 import create_app
 from igny8.config import normalise_database_url
 from igny8.extensions import db
+from igny8.models.accounts import account_name_key
 
 SCALE_TARGETS = [t for t in TARGETS if t.name in ("catalogue_list", "global_settings",
                                                   "api_models")]
@@ -37,9 +38,11 @@ def copy_accounts(url: str, groups, count: int) -> None:
     """`count` accounts shaped like the HTTP benchmark's, ids 1..count, loaded with COPY."""
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain) as conn, conn.cursor() as cursor:
-        with cursor.copy("COPY igny8_accounts (id, name, created_at, updated_at) FROM STDIN") as cp:
+        with cursor.copy("COPY igny8_accounts (id, name, name_key, created_at, updated_at)"
+                         " FROM STDIN") as cp:
             for index in range(count):
-                cp.write_row((index + 1, f"Customer {index:06d}", "now", "now"))
+                name = f"Customer {index:06d}"
+                cp.write_row((index + 1, name, account_name_key(name), "now", "now"))
         with cursor.copy("COPY igny8_integration_settings (account_id, config, updated_at, version)"
                          " FROM STDIN") as cp:
             for index in range(count):

@@ -21,6 +21,12 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
 
+class AccountUnavailable(ValidationFailed):
+    """The account is unknown or archived: nothing new may be recorded against it."""
+
+    code = "account_unavailable"
+
+
 class ResolutionError(DomainError):
     """No model could be resolved for a slot."""
 

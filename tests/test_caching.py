@@ -84,8 +84,8 @@ def _hand_run(d: dict) -> dict[str, tuple[list[str], str]]:
                              f" 'Hand', false, '[]', '', 'manual', '', {NOW}, {NOW}, 1)"),
         "model update": ([], f"UPDATE igny8_ai_model_config SET notes = 'x' WHERE id = {model}"),
         "model delete": ([], f"DELETE FROM igny8_ai_model_config WHERE id = {model}"),
-        "account insert": ([], "INSERT INTO igny8_accounts (name, created_at, updated_at)"
-                               f" VALUES ('Hand', {NOW}, {NOW})"),
+        "account insert": ([], "INSERT INTO igny8_accounts (name, name_key, created_at,"
+                               f" updated_at) VALUES ('Hand', 'hand', {NOW}, {NOW})"),
         "account update": ([], f"UPDATE igny8_accounts SET name = 'Renamed' WHERE id = {bare}"),
         "account delete": ([], f"DELETE FROM igny8_accounts WHERE id = {bare}"),
         "settings insert": ([], "INSERT INTO igny8_integration_settings (account_id, config,"
@@ -155,7 +155,7 @@ def test_a_transaction_that_wrote_bypasses_the_cache(app, db, data):
 def _add_accounts(db, count: int) -> None:
     """`count` more accounts, every second one overriding the text slot, in two statements."""
     first = db.session.scalar(select(Account.id).order_by(Account.id.desc()).limit(1)) or 0
-    db.session.execute(insert(Account), [{"name": f"Bulk {n}"} for n in range(count)])
+    db.session.execute(insert(Account), [{"name": f"Bulk {first + n}"} for n in range(count)])
     ids = db.session.scalars(select(Account.id).where(Account.id > first)).all()
     model = db.session.scalar(select(AIModelConfig.id).limit(1))
     db.session.execute(insert(IntegrationSettings), [

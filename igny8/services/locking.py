@@ -72,6 +72,7 @@ def stale_error(what: str) -> ConflictError:
 # settings row needs no lock of its own: its version column turns two concurrent saves into one
 # 409 (see services/unit_of_work.py).
 LOCK_NAMES, LOCK_ACCOUNT = 1, 2
+LOCK_ACCOUNT_NAMES = 5  # 3 and 4 are the ledger's (services/ledger_locks.py)
 LOCK_READS = "igny8_lock_model_reads"  # session.info flag set by lock_chosen_models
 DELETED_MESSAGE = "{what} was deleted by someone else meanwhile; reload and choose another model"
 
@@ -181,6 +182,26 @@ def lock_account_settings(account_ids: Iterable[int]) -> list[int]:
                  .execution_options(populate_existing=True))
         db.session.scalars(query).all()
     return wanted
+
+
+def lock_account_names() -> None:
+    """Lock every account name: account creates and renames queue here (then the index)."""
+    if _is_postgresql():
+        _advisory(LOCK_ACCOUNT_NAMES)
+    else:
+        _sqlite_write_lock()
+
+
+def lock_accounts(account_ids: Iterable[int], shared: bool = False) -> dict[int, Account]:
+    """Lock the account rows in id order (FOR UPDATE, or FOR SHARE for writers that need an
+    account to stay active) and reload them as committed now; by id (unknown ids missing)."""
+    query = (select(Account).where(Account.id.in_(sorted(set(account_ids))))
+             .order_by(Account.id).execution_options(populate_existing=True))
+    if _is_postgresql():
+        query = query.with_for_update(read=shared)
+    else:
+        _sqlite_write_lock()
+    return {account.id: account for account in db.session.scalars(query)}
 
 
 def lock_for_seed() -> None:
