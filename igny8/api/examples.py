@@ -9,7 +9,7 @@ MODEL = {**SUMMARY, "input_price_per_1m": "0.15", "cached_input_price_per_1m": "
          "max_output_tokens": 16384, "aliases": ["gpt-4o-mini-2024-07-18"],
          "deprecation_date": None, "successor_id": None, "notes": "", "origin": "seed",
          "price_source": "https://openai.com/api/pricing", "price_checked_on": "2026-11-25",
-         "version": 1, "created_at": "2026-11-25T13:24:09.426836+00:00",
+         "scheduled_price": None, "version": 1, "created_at": "2026-11-25T13:24:09.426836+00:00",
          "updated_at": "2026-11-25T13:24:09.426837+00:00"}
 MODEL_LIST = {"items": [MODEL], "total": 1, "page": 1, "per_page": 50, "pages": 1}
 MODEL_CREATE = {"provider": "anthropic", "model_type": "text",
@@ -39,6 +39,27 @@ IN_USE = {"error": {"code": "in_use", "fields": {},
                                "OpenAI text model."}}
 
 
+PRICE_VERSION = {
+    "id": 7, "model_id": 1, "effective_from": "2027-01-01T00:00:00+00:00",
+    "input_price_per_1m": "0.20", "cached_input_price_per_1m": "0.10",
+    "output_price_per_1m": "0.80", "price_per_image": None, "tier_threshold_tokens": 200000,
+    "tier_input_price_per_1m": "0.40", "tier_cached_input_price_per_1m": None,
+    "tier_output_price_per_1m": "1.20", "source": "https://openai.com/api/pricing",
+    "checked_on": "2026-12-01", "created_by": "api-key:integration",
+    "created_at": "2026-12-01T10:00:00+00:00", "updated_at": "2026-12-01T10:00:00+00:00"}
+PRICE_FIRST = {**PRICE_VERSION, "id": 1, "effective_from": "1970-01-01T00:00:00+00:00",
+               "input_price_per_1m": "0.15", "cached_input_price_per_1m": "0.075",
+               "output_price_per_1m": "0.60", "tier_threshold_tokens": None,
+               "tier_input_price_per_1m": None, "tier_output_price_per_1m": None,
+               "created_by": "migration"}
+PRICE_HISTORY = {"items": [PRICE_FIRST, PRICE_VERSION], "in_force_id": 1, "scheduled_id": 7}
+PRICE_CREATE = {"effective_from": "2027-01-01T00:00:00Z", "input_price_per_1m": "0.20",
+                "cached_input_price_per_1m": "0.10", "output_price_per_1m": "0.80",
+                "tier_threshold_tokens": 200000, "tier_input_price_per_1m": "0.40",
+                "tier_output_price_per_1m": "1.20", "source": "https://openai.com/api/pricing",
+                "checked_on": "2026-12-01"}
+
+
 def error(code: str, message: str, fields: dict | None = None) -> dict:
     """An error body in the one shape."""
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
@@ -64,3 +85,11 @@ USAGE_FILTER_ERROR = error("validation_failed", "The filters are not valid: acco
                            {"account_id": "There is no account with id 99."})
 COST_FILTER_ERROR = error("validation_failed", "The filters are not valid: end.",
                           {"end": "The end is before the start."})
+PRICE_TAKEN = error("conflict", "GPT-4o Mini (gpt-4o-mini) already has a price version starting "
+                    "at 2027-01-01T00:00:00+00:00; correct that version or choose another time",
+                    {"effective_from": "taken"})
+PRICE_INVALID = error(
+    "validation_failed", "The price version was not saved. tier_input_price_per_1m: "
+    "tier_input_price_per_1m needs tier_threshold_tokens (the input tokens above which it applies)",
+    {"tier_input_price_per_1m": "tier_input_price_per_1m needs tier_threshold_tokens (the input "
+                                "tokens above which it applies)"})

@@ -30,7 +30,7 @@ from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.errors import ConflictError, ValidationFailed
 from igny8.pricing import REQUIRED_PRICES
-from igny8.services import catalogue
+from igny8.services import catalogue, prices
 
 TAGS = ["models"]
 # The catalogue rules word every "another model of the provider holds this name" with "already".
@@ -63,8 +63,17 @@ def models_page(args: dict) -> dict:
     Not clamped: an API client asking past the last page gets an empty page, not another one.
     """
     found = paginate(filtered_models(args), args["page"], args["per_page"], clamp=False)
+    scheduled = prices.scheduled_changes() if found.items else {}
+    for model in found.items:
+        model.scheduled_price = scheduled.get(model.id)
     return {"items": found.items, "total": found.total, "page": found.page,
             "per_page": found.per_page, "pages": math.ceil(found.total / found.per_page)}
+
+
+def with_schedule(model: AIModelConfig) -> AIModelConfig:
+    """The model with its next scheduled price version (or None) for ModelSchema."""
+    model.scheduled_price = prices.scheduled_of(model.id)
+    return model
 
 
 def get_model_or_404(model_id: int) -> AIModelConfig:
@@ -118,7 +127,7 @@ class Models(MethodView):
         """Add a model; the catalogue rules of the admin form apply."""
         with state_conflicts_as_409(stored=False):
             model = catalogue.create_model(actor=api_actor(), **fields, origin="api")
-        return with_etag(model, model.version, 201)
+        return with_etag(with_schedule(model), model.version, 201)
 
 
 @bp.route("/models/<int:model_id>", tags=TAGS)
@@ -134,7 +143,7 @@ class ModelById(MethodView):
     def get(self, model_id):
         """Read one model; its ETag is its version."""
         model = get_model_or_404(model_id)
-        return not_modified(model.version) or with_etag(model, model.version)
+        return not_modified(model.version) or with_etag(with_schedule(model), model.version)
 
     @bp.doc(parameters=[IF_MATCH])
     @bp.arguments(ModelUpdateSchema, example=examples.MODEL_UPDATE)
@@ -152,7 +161,7 @@ class ModelById(MethodView):
         version = changes.pop("version", None)
         with state_conflicts_as_409(stored=True):
             model = catalogue.update_model(model, version, actor=api_actor(), **changes)
-        return with_etag(model, model.version)
+        return with_etag(with_schedule(model), model.version)
 
     @bp.doc(parameters=[IF_MATCH])
     @bp.response(204)

@@ -5,6 +5,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 OBJECT_TYPES = {
     "ai_model": "AI model",
+    "ai_model_prices": "AI model prices",
     "global_settings": "Global integration settings",
     "account_settings": "Account integration settings",
     "api_key": "API key",

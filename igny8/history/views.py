@@ -20,6 +20,7 @@ PER_PAGE = 50
 # Where each audited object lives in the admin: (endpoint, name of its id argument or None).
 OBJECT_PAGES = {
     "ai_model": ("catalogue.detail", "model_id"),
+    "ai_model_prices": ("catalogue.detail", "model_id"),
     "global_settings": ("settings.global_settings", None),
     "account_settings": ("settings.account", "account_id"),
     "api_key": ("api_keys.index", None),

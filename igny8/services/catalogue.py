@@ -14,7 +14,8 @@ from sqlalchemy import delete, select
 from igny8.errors import ModelInUse, ValidationFailed
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
-from igny8.services import audit, catalogue_guards, locking
+from igny8.pricing import PRICE_FIELDS
+from igny8.services import audit, catalogue_guards, locking, price_rules, prices
 from igny8.services.audit import Actor
 from igny8.services.catalogue_guards import model_name, names
 from igny8.services.catalogue_input import EDITABLE_FIELDS, coerce_fields, unknown_fields
@@ -45,27 +46,55 @@ def _model_entry(action: str, model: AIModelConfig, before: dict[str, Any]) -> E
     return Entry(action, OBJECT_TYPE, model.id, model.plain_label, audit.diff(before, after))
 
 
-def _save(model: AIModelConfig, action: str, before: dict[str, Any], actor: Actor) -> None:
-    """Commit the model's write with its history entry.
+class PriceOptions:
+    """What a model write says about its price version besides the columns: the long-context
+    tier (None: keep the tier in force) and when the prices take effect (None: now)."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        given = {name: fields.pop(name) for name in price_rules.TIER_FIELDS if name in fields}
+        raw_moment = fields.pop("effective_from", None)
+        self.tier, self.errors = price_rules.clean(given)
+        self.tier = self.tier if given else None
+        self.effective_from = None
+        try:
+            self.effective_from = price_rules.to_moment("effective_from", raw_moment)
+        except ValueError as exc:
+            self.errors["effective_from"] = str(exc)
+
+    def check(self, model: AIModelConfig) -> dict[str, str]:
+        """The tier rules on the tier sent, and conversion errors."""
+        return {**self.errors, **price_rules.tier_errors(model.model_type, self.tier or {})}
+
+
+def _save(model: AIModelConfig, action: str, before: dict[str, Any], actor: Actor,
+          options: PriceOptions | None = None) -> None:
+    """Commit the model's write with its history entry and, when its prices changed, a new
+    price version (services/prices.py).
 
     A constraint race (a row saved meanwhile) becomes ValidationFailed, a concurrent
     update of the same row ConflictError; either way nothing is written.
     """
     race = _failure({"model_name": "Another model with this name or alias was saved at the"
                                    " same time; reload and try again"})
-    commit(actor, "This model", lambda: [_model_entry(action, model, before)], on_integrity=race)
+    old_prices = {name: before.get(name) for name in PRICE_FIELDS}
+    with unit_of_work(actor, "This model", on_integrity=race) as work:
+        work.record(prices.record_model_prices(
+            model, prices.parsed(old_prices), options.tier if options else None,
+            options.effective_from if options else None, actor.name))
+        work.record(lambda: [_model_entry(action, model, before)])
 
 
 def create_model(*, actor: Actor = audit.SYSTEM, **fields: Any) -> AIModelConfig:
     """Validate and insert a catalogue model as `actor`; nothing is written when a rule fails."""
     locking.lock_catalogue_names()
+    options = PriceOptions(fields)
     values, errors = clean_fields(fields)
     model = AIModelConfig(**values)
-    errors = {**model_errors(model), **errors}
+    errors = {**options.check(model), **model_errors(model), **errors}
     if errors:
         raise _failure(errors)  # never added to the session
     db.session.add(model)
-    _save(model, "create", {}, actor)
+    _save(model, "create", {}, actor, options)
     return model
 
 
@@ -80,6 +109,7 @@ def update_model(model: AIModelConfig, expected_version: Any = None, *,
     check_version(model, expected_version)
     before = audit.snapshot(model, sorted(EDITABLE_FIELDS))
     was_active = model.is_active
+    options = PriceOptions(changes)
     values, errors = clean_fields(changes)
     with db.session.no_autoflush:
         changed = [field for field, value in values.items() if getattr(model, field) != value]
@@ -87,26 +117,28 @@ def update_model(model: AIModelConfig, expected_version: Any = None, *,
             setattr(model, field, values[field])
         if changed and model.origin == "seed" and "origin" not in values:
             model.origin = "manual"  # an edited seed row is the admin's: the seed keeps off it
-        errors = {**model_errors(model), **errors}
+        errors = {**options.check(model), **model_errors(model), **errors}
         guards = catalogue_guards.edit_errors(model, was_active, changed)
     first_wins(errors, guards)
     if errors:
         in_use = guards.get("is_active")
         refuse(ModelInUse(f"Cannot deactivate {model_name(model)}: {in_use}", errors) if in_use
                else _failure(errors))
-    _save(model, "update", before, actor)
+    _save(model, "update", before, actor, options)
     return model
 
 
 def model_problems(fields: dict[str, Any], model: AIModelConfig | None = None) -> dict[str, str]:
     """Every rule the values break, as create_model (or update_model of `model`) would refuse
     them, writing nothing; a field not given keeps the stored value (None on create)."""
+    fields = dict(fields)
+    options = PriceOptions(fields)
     values, errors = clean_fields(fields)
     stored = {name: getattr(model, name) for name in EDITABLE_FIELDS} if model else {}
     candidate = AIModelConfig(**{**stored, **values})
     candidate.id = model.id if model is not None else None
     with db.session.no_autoflush:
-        return {**model_errors(candidate), **errors}
+        return {**options.check(candidate), **model_errors(candidate), **errors}
 
 
 def _set_active(models: Sequence[AIModelConfig], active: bool,

@@ -19,14 +19,15 @@ from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models.audit import AuditEntry
 from igny8.models.catalogue import AIModelConfig
-from igny8.services import audit, exchange_litellm, exchange_records, locking
+from igny8.pricing import PRICE_FIELDS
+from igny8.services import audit, exchange_litellm, exchange_records, locking, prices
 from igny8.services.audit import Actor
 from igny8.services.catalogue import OBJECT_TYPE
 from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.catalogue_rules import first_wins, model_errors
 from igny8.services.exchange_records import Incoming
-from igny8.services.unit_of_work import Entry, commit
+from igny8.services.unit_of_work import Entry, unit_of_work
 
 NEW, CHANGED, UNCHANGED, ONLY, SKIPPED, ERROR = (
     "new", "changed", "unchanged", "only_in_catalogue", "skipped", "error")
@@ -221,8 +222,13 @@ def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
         writes.append((model, before))
     race = ValidationFailed("The import was not applied: a model with one of these names was"
                             " saved at the same time; preview again", {"file": "conflict"})
-    commit(actor, "The catalogue", lambda: [
-        Entry(ACTION, OBJECT_TYPE, model.id, model.label,
-              audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
-        for model, before in writes], on_integrity=race)
+    with unit_of_work(actor, "The catalogue", on_integrity=race) as work:
+        for model, before in writes:  # a changed price is a new version, effective now
+            work.record(prices.record_model_prices(
+                model, prices.parsed({f: before.get(f) for f in PRICE_FIELDS}),
+                None, None, actor.name))
+        work.record(lambda: [
+            Entry(ACTION, OBJECT_TYPE, model.id, model.label,
+                  audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
+            for model, before in writes])
     return result, report

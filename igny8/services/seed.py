@@ -27,14 +27,15 @@ from igny8.models import (
     GlobalIntegrationSettings,
     Slot,
 )
-from igny8.services import audit, locking
+from igny8.pricing import PRICE_FIELDS
+from igny8.services import audit, locking, prices
 from igny8.services.catalogue import OBJECT_TYPE, clean_fields, match_name
 from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_rules import model_errors, successor_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.global_settings import GLOBAL_REPR
 from igny8.services.slot_choices import model_ref
-from igny8.services.unit_of_work import Entry, commit
+from igny8.services.unit_of_work import Entry, unit_of_work
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
 # A field an entry leaves out takes this value, so the file fully describes its seed rows.
@@ -97,7 +98,12 @@ def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | Non
                     rows, report)
     seed_successors(entries, rows, report)
     _fill_slots(rows, defaults, report)
-    commit(audit.CLI, "The catalogue", lambda: _history(report))
+    with unit_of_work(audit.CLI, "The catalogue") as work:
+        for _, model, before in report.writes:  # a changed price is a new version, from now
+            work.record(prices.record_model_prices(
+                model, prices.parsed({f: before.get(f) for f in PRICE_FIELDS}), None, None,
+                audit.CLI.name))
+        work.record(lambda: _history(report))
     return report
 
 

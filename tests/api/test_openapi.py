@@ -14,6 +14,7 @@ OPERATIONS = {
     ("get", "/api/v1/models/{model_id}"), ("patch", "/api/v1/models/{model_id}"),
     ("delete", "/api/v1/models/{model_id}"), ("post", "/api/v1/models/{model_id}/replace"),
     ("get", "/api/v1/models/export"),
+    ("get", "/api/v1/models/{model_id}/prices"), ("post", "/api/v1/models/{model_id}/prices"),
     ("get", "/api/v1/settings/global"), ("patch", "/api/v1/settings/global"),
     ("get", "/api/v1/accounts/{account_id}/integration-settings"),
     ("patch", "/api/v1/accounts/{account_id}/integration-settings"),
@@ -74,10 +75,12 @@ def test_the_reference_page_is_in_the_sidebar_for_signed_in_users(client, auth):
 
 
 READS = {("get", "/api/v1/models"), ("get", "/api/v1/models/{model_id}"),
+         ("get", "/api/v1/models/{model_id}/prices"),
          ("get", "/api/v1/settings/global"),
          ("get", "/api/v1/accounts/{account_id}/integration-settings"),
          ("get", "/api/v1/usage"), ("get", "/api/v1/costs")}
 BODY_WRITES = {("post", "/api/v1/models"), ("patch", "/api/v1/models/{model_id}"),
+               ("post", "/api/v1/models/{model_id}/prices"),
                ("patch", "/api/v1/settings/global"),
                ("patch", "/api/v1/accounts/{account_id}/integration-settings")}
 SINGLE_RESOURCES = {"/api/v1/models/{model_id}", "/api/v1/settings/global",
