@@ -1,4 +1,4 @@
-"""JSON API at /api/v1 (flask-smorest): catalogue models and integration settings, by API key."""
+"""JSON API at /api/v1 (flask-smorest): the catalogue, integration settings, usage, by API key."""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,7 +6,7 @@ from flask_smorest import Api
 
 from igny8.api import (  # noqa: F401  (routes)
     docs, export_routes, models_routes, prices_routes, replace_routes, reports_routes,
-    settings_routes,
+    settings_routes, usage_routes,
 )
 from igny8.api import admin as keys_admin
 from igny8.api.blueprint import bp

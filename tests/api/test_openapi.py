@@ -18,7 +18,7 @@ OPERATIONS = {
     ("get", "/api/v1/settings/global"), ("patch", "/api/v1/settings/global"),
     ("get", "/api/v1/accounts/{account_id}/integration-settings"),
     ("patch", "/api/v1/accounts/{account_id}/integration-settings"),
-    ("get", "/api/v1/usage"), ("get", "/api/v1/costs"),
+    ("get", "/api/v1/usage"), ("get", "/api/v1/costs"), ("post", "/api/v1/usage"),
 }
 
 
