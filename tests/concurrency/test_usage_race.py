@@ -1,0 +1,118 @@
+"""Usage ingest races, fired through real concurrent HTTP requests on PostgreSQL.
+
+Rules: a request_id sent by several clients at once is stored once and counted once in the
+rollups (the rollups always equal the records' sums); a price version added while batches are
+being ingested leaves every record either costed with it or committed before it (so the
+re-costing it offers sees the record). Never a 5xx.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from igny8.models import ModelPriceVersion, UsageRecord
+from igny8.services.locking import lock_models
+from tests.concurrency.conftest import Answer
+from tests.usage_data import make_ledger, record, sums_agree
+
+ROUNDS = 10
+URL = "/api/v1/usage"
+
+
+def batch(world, ids, **fields) -> dict:
+    """A request body of text records with these request ids."""
+    return {"records": [record(world, request_id, **fields) for request_id in ids]}
+
+
+def test_re_sends_racing_from_several_clients_store_and_count_each_record_once(api, store,
+                                                                               fire):
+    world = make_ledger()
+    for round_ in range(ROUNDS):
+        ids = [f"r{round_}-{i:03d}" for i in range(60)]
+        bodies = [batch(world, ids[:40]), batch(world, list(reversed(ids[:40]))),
+                  batch(world, ids[20:]), batch(world, ids[::2]), batch(world, ids[:40]),
+                  batch(world, list(reversed(ids)))]
+        answers = fire(*(lambda body=body: api.request("POST", URL, body) for body in bodies))
+        assert [a.status for a in answers] == [201] * len(bodies), [a.text for a in answers]
+        assert sum(a.body["inserted"] for a in answers) == len(ids)
+        sent = sum(len(body["records"]) for body in bodies)
+        assert sum(a.body["duplicates"] for a in answers) == sent - len(ids)
+        store.session.expire_all()
+        stored = store.session.scalars(select(UsageRecord.request_id).where(
+            UsageRecord.request_id.like(f"r{round_}-%"))).all()
+        assert sorted(stored) == ids
+        assert sums_agree()
+
+
+def test_one_request_id_with_different_values_racing_keeps_one_and_refuses_the_other(
+        api, store, fire):
+    world = make_ledger()
+    for round_ in range(ROUNDS):
+        request_id = f"clash-{round_}"
+        answers = fire(lambda: api.request("POST", URL, batch(world, [request_id])),
+                       lambda: api.request("POST", URL, batch(world, [request_id],
+                                                              output_tokens=9)))
+        statuses = sorted(a.status for a in answers)
+        assert statuses == [201, 422], [a.text for a in answers]
+        loser = next(a for a in answers if a.status == 422)
+        assert "other values of output_tokens" in loser.body["error"]["fields"][
+            "records[0].request_id"]
+        winner = 0 if answers[0].status == 201 else 1
+        store.session.expire_all()
+        stored = store.session.scalars(select(UsageRecord).where(
+            UsageRecord.request_id == request_id)).one()
+        assert stored.output_tokens == (500, 9)[winner]
+        assert sums_agree()
+
+
+def add_version_as_price_writers_do(live_app, model_id: int, effective_from: datetime):
+    """A price version added the way price writers must (docs/invariants.md): the model locked
+    FOR UPDATE first. Answers with the request ids committed before the lock was granted."""
+    with live_app.app_context():
+        session = store_session()
+        lock_models([model_id])
+        visible = set(session.scalars(select(UsageRecord.request_id)))
+        version = ModelPriceVersion(model_id=model_id, effective_from=effective_from,
+                                    input_price_per_1m=Decimal("9"),
+                                    output_price_per_1m=Decimal("9"), created_by="race")
+        session.add(version)
+        session.commit()
+        answer = Answer(201, {"visible": visible, "version_id": version.id})
+        session.remove()
+        return answer
+
+
+def store_session():
+    """The session of the current app context."""
+    from igny8.extensions import db
+
+    return db.session
+
+
+def test_ingest_racing_a_price_version_costs_each_record_with_a_version_in_force(
+        api, store, live_app, fire):
+    world = make_ledger()
+    for round_ in range(ROUNDS):
+        starts = datetime(2026, 8, 1, tzinfo=timezone.utc) + timedelta(days=round_)
+        occurred = (starts + timedelta(hours=1)).isoformat()
+        old = store.session.scalars(select(ModelPriceVersion.id).where(
+            ModelPriceVersion.model_id == world.text).order_by(
+            ModelPriceVersion.effective_from.desc())).first()
+        bodies = [batch(world, [f"p{round_}-{c}-{i}" for i in range(250)], occurred_at=occurred)
+                  for c in range(4)]
+        answers = fire(
+            *(lambda body=body: api.request("POST", URL, body) for body in bodies),
+            lambda: add_version_as_price_writers_do(live_app, world.text, starts))
+        assert [a.status for a in answers] == [201] * 5, [a.text for a in answers]
+        writer = answers[-1].body
+        store.session.expire_all()
+        rows = store.session.execute(select(UsageRecord.request_id, UsageRecord.price_version_id)
+                                     .where(UsageRecord.request_id.like(f"p{round_}-%"))).all()
+        assert len(rows) == 1000
+        for request_id, version_id in rows:
+            assert version_id in (old, writer["version_id"])
+            # Costed with the old version only if committed before the new one was written.
+            assert version_id == writer["version_id"] or request_id in writer["visible"]
+        assert sums_agree()
