@@ -22,7 +22,7 @@ from sqlalchemy import event, func, select
 from igny8 import create_app
 from igny8.config import TestingConfig
 from igny8.extensions import db
-from igny8.models import AIModelConfig, AuditEntry
+from igny8.models import AIModelConfig, AuditEntry, UsageDaily, UsageRecord
 from tests.factories import TEST_PASSWORD, UserFactory
 
 CATALOGUE_URL = "/admin/ai-models"
@@ -391,3 +391,34 @@ def form_values(page: str, form_id: str | None = None) -> dict[str, str]:
     parser = _FormParser(form_id)
     parser.feed(page)
     return parser.values
+
+
+# --- the usage ledger as stored -------------------------------------------------------------
+
+
+def stored_records() -> list[UsageRecord]:
+    """Every stored record, by id."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(UsageRecord).order_by(UsageRecord.id)))
+
+
+def rollup_rows() -> list[tuple]:
+    """Every rollup row as (account, model, day, records, in, cached, out, images, cost)."""
+    db.session.expire_all()
+    return [(r.account_id, r.model_id, r.day, r.records, r.input_tokens, r.cached_input_tokens,
+             r.output_tokens, r.images, r.cost)
+            for r in db.session.scalars(select(UsageDaily).order_by(
+                UsageDaily.account_id, UsageDaily.model_id, UsageDaily.day))]
+
+
+def sums_agree() -> bool:
+    """Whether the rollups hold exactly the sums of the records, per account x model."""
+    columns = ("input_tokens", "cached_input_tokens", "output_tokens", "images", "cost")
+
+    def sums(model, count):
+        query = select(model.account_id, model.model_id, count,
+                       *(func.sum(getattr(model, c)) for c in columns)).group_by(
+            model.account_id, model.model_id).order_by(model.account_id, model.model_id)
+        return [tuple(row) for row in db.session.execute(query)]
+
+    return sums(UsageRecord, func.count()) == sums(UsageDaily, func.sum(UsageDaily.records))

@@ -9,7 +9,9 @@ import pytest
 from igny8.errors import ValidationFailed
 from igny8.services import audit, ledger
 from igny8.services.usage_store import records as usage_records
-from tests.usage_data import make_ledger, record, rollup_rows, stored_records, sums_agree
+from tests.factories import make_ledger
+from tests.factories import sent_record as record
+from tests.helpers import rollup_rows, stored_records, sums_agree
 
 
 @pytest.fixture

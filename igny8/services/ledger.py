@@ -4,9 +4,10 @@ price version in force when each request ran, and the daily rollups, all or noth
 A record whose `request_id` is stored already with the same values is a duplicate and changes
 nothing (clients re-send freely); with other values it is refused. Every refusal names its
 record by index (`records[3].model_id`) and nothing of the call is written. Locks before
-checks (docs/invariants.md): the models FOR SHARE, then the accounts FOR SHARE, then the price
-versions are read, so a price version added or corrected meanwhile (its writer locks the
-model FOR UPDATE) is either seen by this batch or waits until it has committed.
+checks (docs/invariants.md): the models FOR SHARE, the accounts FOR SHARE and the models'
+ledger (shared, which a re-costing batch takes exclusively), then the price versions are read,
+so a price version added or corrected meanwhile (its writer locks the model FOR UPDATE) is
+either seen by this batch or waits until it has committed.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from igny8.services import usage_input
 from igny8.services.audit import Actor
 from igny8.services.costing import PriceBook, as_utc
 from igny8.services.ledger_checks import References, costed_row
+from igny8.services.ledger_locks import lock_ledger_models
 from igny8.services.locking import lock_accounts, lock_models
 from igny8.services.unit_of_work import refuse, unit_of_work
 from igny8.services.usage_store import records as stored_records
@@ -78,9 +80,11 @@ def _parse_all(records: Sequence[Any], now: datetime) -> tuple[dict[int, dict], 
 
 
 def _lock_references(parsed: Mapping[int, dict]) -> References:
-    """Lock the models, then the accounts the records name, and read the price versions."""
+    """Lock the models, the accounts the records name and the models' ledger (all shared),
+    then read the price versions."""
     models = lock_models({values["model_id"] for values in parsed.values()}, shared=True)
     accounts = lock_accounts({values["account_id"] for values in parsed.values()}, shared=True)
+    lock_ledger_models(models, shared=True)  # a re-costing batch of these models waits
     return References(models, accounts, PriceBook(models))
 
 

@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from tests.helpers import error_of
-from tests.usage_data import make_ledger, record, rollup_rows, stored_records, sums_agree
+from tests.factories import make_ledger
+from tests.factories import sent_record as record
+from tests.helpers import rollup_rows, stored_records, sums_agree
 
 URL = "/api/v1/usage"
 

@@ -7,6 +7,7 @@ re-costing it offers sees the record). Never a 5xx.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -14,8 +15,9 @@ from sqlalchemy import select
 
 from igny8.models import ModelPriceVersion, UsageRecord
 from igny8.services.locking import lock_models
-from tests.concurrency.conftest import Answer
-from tests.usage_data import make_ledger, record, sums_agree
+from tests.factories import make_ledger
+from tests.factories import sent_record as record
+from tests.helpers import sums_agree
 
 ROUNDS = 10
 URL = "/api/v1/usage"
@@ -67,6 +69,15 @@ def test_one_request_id_with_different_values_racing_keeps_one_and_refuses_the_o
         assert sums_agree()
 
 
+@dataclass
+class WriterAnswer:
+    """What the price writer reports, shaped like the HTTP answers it is fired with."""
+
+    status: int
+    body: dict
+    text: str = ""
+
+
 def add_version_as_price_writers_do(live_app, model_id: int, effective_from: datetime):
     """A price version added the way price writers must (docs/invariants.md): the model locked
     FOR UPDATE first. Answers with the request ids committed before the lock was granted."""
@@ -79,7 +90,7 @@ def add_version_as_price_writers_do(live_app, model_id: int, effective_from: dat
                                     output_price_per_1m=Decimal("9"), created_by="race")
         session.add(version)
         session.commit()
-        answer = Answer(201, {"visible": visible, "version_id": version.id})
+        answer = WriterAnswer(201, {"visible": visible, "version_id": version.id})
         session.remove()
         return answer
 
