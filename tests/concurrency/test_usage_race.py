@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from igny8.extensions import db
 from igny8.models import ModelPriceVersion, UsageRecord
+from igny8.services import audit, prices
 from igny8.services.locking import lock_models
 from tests.factories import make_ledger
 from tests.factories import sent_record as record
@@ -79,27 +81,17 @@ class WriterAnswer:
 
 
 def add_version_as_price_writers_do(live_app, model_id: int, effective_from: datetime):
-    """A price version added the way price writers must (docs/invariants.md): the model locked
-    FOR UPDATE first. Answers with the request ids committed before the lock was granted."""
+    """prices.add_version, after taking its first lock (the model FOR UPDATE) one step early to
+    note the request ids committed before the lock was granted; answers with them."""
     with live_app.app_context():
-        session = store_session()
         lock_models([model_id])
-        visible = set(session.scalars(select(UsageRecord.request_id)))
-        version = ModelPriceVersion(model_id=model_id, effective_from=effective_from,
-                                    input_price_per_1m=Decimal("9"),
-                                    output_price_per_1m=Decimal("9"), created_by="race")
-        session.add(version)
-        session.commit()
+        visible = set(db.session.scalars(select(UsageRecord.request_id)))
+        version = prices.add_version(model_id, {"input_price_per_1m": Decimal("9"),
+                                                "output_price_per_1m": Decimal("9")},
+                                     audit.CLI, effective_from=effective_from)
         answer = WriterAnswer(201, {"visible": visible, "version_id": version.id})
-        session.remove()
+        db.session.remove()
         return answer
-
-
-def store_session():
-    """The session of the current app context."""
-    from igny8.extensions import db
-
-    return db.session
 
 
 def test_ingest_racing_a_price_version_costs_each_record_with_a_version_in_force(
