@@ -3,13 +3,19 @@
 Every chart is inline `<svg>` markup with a `<title>`, disable_xml_declaration so it can sit in
 a page; pygal's optional tooltip script is not loaded (no external JS), so hover details are
 rendered into the SVG as `<desc>` elements; templates put a data table next to each chart.
+The CSP allows no inline style either, so pygal's `<style>` (its rules keyed by the chart's id)
+is cut too and the same rules, keyed by the `pygal-chart` class, are served as
+static/css/charts.css (`stylesheet()`; base.html links it); dashed series get the SVG
+attribute `stroke-dasharray` instead of a per-chart rule.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pygal
 from markupsafe import Markup
@@ -20,14 +26,33 @@ STYLE = Style(
     colors=("#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997"),
     label_font_size=11, major_label_font_size=11, legend_font_size=12, title_font_size=14)
 Point = tuple[datetime | date, Decimal | int | None]
-# pygal always writes an inline config script; the CSP (igny8/security.py) forbids inline
-# scripts and the chart needs none, so it is cut from the markup.
+# pygal always writes an inline config script and an inline stylesheet; the CSP
+# (igny8/security.py) forbids both, so they are cut from the markup.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S)
+_CHART_ID = re.compile(r"#chart-[0-9a-f-]+")
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "charts.css"
+DASHES = "6, 4"
 
 
-def _svg(chart) -> Markup:
-    """The chart's inline SVG without scripts."""
-    return Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))
+def _svg(chart, dashed: Sequence[int] = ()) -> Markup:
+    """The chart's inline SVG without scripts or styles; series `dashed` (indexes) dashed."""
+    svg = _STYLE.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    for index in dashed:
+        svg = svg.replace(f'<g class="series serie-{index} color-{index}"',
+                          f'<g stroke-dasharray="{DASHES}" class="series serie-{index} '
+                          f'color-{index}"')
+    return Markup(svg)
+
+
+def stylesheet() -> str:
+    """pygal's rules for igny8's STYLE, keyed by the `pygal-chart` class (static/css/charts.css)."""
+    chart = _common(pygal.Bar, "", "")
+    for index in range(len(STYLE.colors)):  # one rule per colour
+        chart.add(str(index), [1.0])
+    rules = html.unescape(_STYLE.search(chart.render(is_unicode=True)).group(1))
+    header = "/* pygal's rules for igny8.charts.STYLE, written by igny8.charts.stylesheet(). */"
+    return f"{header}\n{_CHART_ID.sub('.pygal-chart', rules).strip()}\n"
 
 
 def _common(chart_class, title: str, y_title: str, **options):
@@ -47,9 +72,8 @@ def time_series(title: str, y_title: str, series: Mapping[str, Sequence[Point]],
                     value_formatter=value_format, interpolate=None)
     for label, points in series.items():
         values = [(_as_datetime(x), None if y is None else float(y)) for x, y in points]
-        options = {"stroke_style": {"width": 2, "dasharray": "6, 4"}} if label in dashed else {}
-        chart.add(label, _stepped(values) if step else values, **options)
-    return _svg(chart)
+        chart.add(label, _stepped(values) if step else values)
+    return _svg(chart, [index for index, label in enumerate(series) if label in dashed])
 
 
 def bars(title: str, y_title: str, labels: Sequence[str],
