@@ -5,8 +5,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from igny8.api import (  # noqa: F401  (routes)
-    docs, export_routes, models_routes, prices_routes, replace_routes, reports_routes,
-    settings_routes, usage_routes,
+    accounts_routes, docs, export_routes, models_routes, prices_routes, replace_routes,
+    reports_routes, settings_routes, usage_routes,
 )
 from igny8.api import admin as keys_admin
 from igny8.api.blueprint import bp

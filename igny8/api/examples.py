@@ -34,6 +34,12 @@ ACCOUNT_SETTINGS = {
     "warnings": [],
 }
 ACCOUNT_UPDATE = {"openai_model": None, "version": 1}
+ACCOUNT = {"id": 7, "name": "Acme Publishing", "archived": False, "archived_at": None,
+           "version": 1, "created_at": "2026-12-01T09:30:00+00:00",
+           "updated_at": "2026-12-01T09:30:00+00:00"}
+ACCOUNT_LIST = {"items": [ACCOUNT], "total": 1, "page": 1, "per_page": 50, "pages": 1}
+ACCOUNT_CREATE = {"name": "Acme Publishing"}
+ACCOUNT_CHANGE = {"name": "Acme Media", "archived": True, "version": 1}
 IN_USE = {"error": {"code": "in_use", "fields": {},
                     "message": "Cannot delete GPT-4o Mini (gpt-4o-mini): used by global setting "
                                "OpenAI text model."}}
@@ -93,3 +99,6 @@ PRICE_INVALID = error(
     "tier_input_price_per_1m needs tier_threshold_tokens (the input tokens above which it applies)",
     {"tier_input_price_per_1m": "tier_input_price_per_1m needs tier_threshold_tokens (the input "
                                 "tokens above which it applies)"})
+ACCOUNT_NAME_TAKEN = error("conflict", "An account named 'ACME publishing' already exists "
+                                       "(account #7, 'Acme Publishing').",
+                           {"name": "already used (account #7, 'Acme Publishing')"})

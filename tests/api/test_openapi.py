@@ -19,6 +19,8 @@ OPERATIONS = {
     ("get", "/api/v1/accounts/{account_id}/integration-settings"),
     ("patch", "/api/v1/accounts/{account_id}/integration-settings"),
     ("get", "/api/v1/usage"), ("get", "/api/v1/costs"), ("post", "/api/v1/usage"),
+    ("get", "/api/v1/accounts"), ("post", "/api/v1/accounts"),
+    ("get", "/api/v1/accounts/{account_id}"), ("patch", "/api/v1/accounts/{account_id}"),
 }
 
 
@@ -78,13 +80,16 @@ READS = {("get", "/api/v1/models"), ("get", "/api/v1/models/{model_id}"),
          ("get", "/api/v1/models/{model_id}/prices"),
          ("get", "/api/v1/settings/global"),
          ("get", "/api/v1/accounts/{account_id}/integration-settings"),
-         ("get", "/api/v1/usage"), ("get", "/api/v1/costs")}
+         ("get", "/api/v1/usage"), ("get", "/api/v1/costs"),
+         ("get", "/api/v1/accounts"), ("get", "/api/v1/accounts/{account_id}")}
 BODY_WRITES = {("post", "/api/v1/models"), ("patch", "/api/v1/models/{model_id}"),
                ("post", "/api/v1/models/{model_id}/prices"),
                ("patch", "/api/v1/settings/global"),
-               ("patch", "/api/v1/accounts/{account_id}/integration-settings")}
+               ("patch", "/api/v1/accounts/{account_id}/integration-settings"),
+               ("post", "/api/v1/accounts"), ("patch", "/api/v1/accounts/{account_id}")}
 SINGLE_RESOURCES = {"/api/v1/models/{model_id}", "/api/v1/settings/global",
-                    "/api/v1/accounts/{account_id}/integration-settings"}
+                    "/api/v1/accounts/{account_id}/integration-settings",
+                    "/api/v1/accounts/{account_id}"}
 
 
 def resolved(spec: dict, response: dict) -> dict:

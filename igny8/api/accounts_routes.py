@@ -1,0 +1,107 @@
+"""/api/v1/accounts: list, read, create, rename and archive/unarchive customer accounts."""
+from __future__ import annotations
+
+import math
+
+import marshmallow as ma
+from flask.views import MethodView
+from sqlalchemy import or_, select
+
+from igny8.admin.lists import paginate, phrase_clause
+from igny8.api import examples
+from igny8.api.accounts_schemas import (
+    AccountCreateSchema,
+    AccountListSchema,
+    AccountQuerySchema,
+    AccountSchema,
+    AccountUpdateSchema,
+)
+from igny8.api.blueprint import api_actor, bp
+from igny8.api.conditional import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
+from igny8.api.errors import ApiError
+from igny8.api.schemas import ErrorSchema
+from igny8.api.spec import READS, WRITES, errors
+from igny8.extensions import db
+from igny8.models.accounts import Account
+from igny8.services import accounts
+from igny8.services.numbers import parse_id
+
+TAGS = ["accounts"]
+
+
+def accounts_query(search: str, archived: str):
+    """Accounts whose name holds `search` (or whose id it is), narrowed by `archived`, by name."""
+    query = accounts.with_archived(select(Account), archived)
+    matches = phrase_clause((Account.name,), search)
+    if matches is not None:
+        account_id = parse_id(search.strip().removeprefix("#"))
+        if account_id is not None:
+            matches = or_(matches, Account.id == account_id)
+        query = query.where(matches)
+    return query.order_by(Account.name, Account.id)
+
+
+def account_or_404(account_id: int) -> Account:
+    """The account with this id, or a 404 naming it."""
+    account = db.session.get(Account, account_id)
+    if account is None:
+        raise ApiError(404, f"There is no account with id {account_id}.")
+    return account
+
+
+@bp.route("/accounts", tags=TAGS)
+class Accounts(MethodView):
+    """Customer accounts."""
+
+    @bp.arguments(AccountQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, AccountListSchema, example=examples.ACCOUNT_LIST)
+    @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(*READS)
+    def get(self, args):
+        """List accounts (active ones unless `archived` says otherwise), searched, paginated."""
+        found = paginate(accounts_query(args.get("q") or "", args["archived"]), args["page"],
+                         args["per_page"], clamp=False)
+        return {"items": found.items, "total": found.total, "page": found.page,
+                "per_page": found.per_page, "pages": math.ceil(found.total / found.per_page)}
+
+    @bp.arguments(AccountCreateSchema, example=examples.ACCOUNT_CREATE)
+    @bp.response(201, AccountSchema, headers=ETAG_HEADER, example=examples.ACCOUNT)
+    @bp.alt_response(409, schema=ErrorSchema, example=examples.ACCOUNT_NAME_TAKEN,
+                     description="Another account has this name (in any case or spelling)")
+    @bp.alt_response(422, schema=ErrorSchema, description="The name is blank or too long")
+    @errors(*WRITES)
+    def post(self, fields):
+        """Create an active account."""
+        account = accounts.create_account(fields["name"], api_actor())
+        return with_etag(account, account.version, 201)
+
+
+@bp.route("/accounts/<int:account_id>", tags=TAGS)
+class AccountById(MethodView):
+    """One customer account."""
+
+    @bp.response(200, AccountSchema, headers=ETAG_HEADER, example=examples.ACCOUNT)
+    @bp.alt_response(404, schema=ErrorSchema, description="No account has this id")
+    @errors(*READS)
+    def get(self, account_id):
+        """Read one account, archived or not; its ETag is its version."""
+        account = account_or_404(account_id)
+        return with_etag(account, account.version)
+
+    @bp.doc(parameters=[IF_MATCH])
+    @bp.arguments(AccountUpdateSchema, example=examples.ACCOUNT_CHANGE)
+    @bp.response(200, AccountSchema, headers=ETAG_HEADER)
+    @bp.alt_response(404, schema=ErrorSchema, description="No account has this id")
+    @bp.alt_response(409, schema=ErrorSchema, example=examples.ACCOUNT_NAME_TAKEN,
+                     description="The name is taken, or the account changed since `version` / "
+                                 "If-Match")
+    @bp.alt_response(422, schema=ErrorSchema, description="The name is blank or too long")
+    @errors(*WRITES)
+    def patch(self, changes, account_id):
+        """Rename (`name`), archive (`archived: true`) or unarchive (`archived: false`)."""
+        account = account_or_404(account_id)
+        check_if_match(account.version, f"Account {account.name!r}")
+        account, _ = accounts.update_account(
+            account_id, name=changes.get("name"), archived=changes.get("archived"),
+            expected_version=changes.get("version"), actor=api_actor())
+        return with_etag(account, account.version)

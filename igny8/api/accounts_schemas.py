@@ -1,0 +1,67 @@
+"""Schemas of /api/v1/accounts: an account, a page of them, the list's query, create, change."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from igny8.api.schemas import VISIBLE, StrictBoolean, StrictInteger, Text, UtcDateTime
+from igny8.models.accounts import MAX_NAME_LENGTH
+from igny8.services.accounts import ARCHIVED_FILTERS
+from igny8.services.numbers import MAX_PAGE
+
+NAME = {**VISIBLE, "description": "Unique whatever its case or Unicode spelling; stored trimmed "
+                                  "and NFKC-normalised. " + VISIBLE["description"]}
+
+
+def _name(**kwargs) -> fields.Field:
+    """An account name as a client sends it."""
+    return Text(validate=validate.Length(min=1, max=MAX_NAME_LENGTH), metadata=NAME, **kwargs)
+
+
+class AccountSchema(ma.Schema):
+    """A customer account."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    archived = fields.Boolean(required=True, attribute="is_archived", metadata={
+        "description": "Archived accounts keep their usage and history but take no new usage"})
+    archived_at = UtcDateTime(required=True, allow_none=True)
+    version = fields.Integer(required=True, metadata={"description": "Send back in PATCH"})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class AccountListSchema(ma.Schema):
+    """One page of accounts."""
+
+    items = fields.List(fields.Nested(AccountSchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "Accounts matching"})
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class AccountQuerySchema(ma.Schema):
+    """Search, archived filter and page of GET /accounts; unknown parameters are refused."""
+
+    q = Text(validate=validate.Length(max=100),
+             metadata={"description": "Part of the name, or the id (12 or #12)"})
+    archived = fields.String(load_default="active", validate=validate.OneOf(ARCHIVED_FILTERS),
+                             metadata={"description": "active (default), archived or all"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AccountCreateSchema(ma.Schema):
+    """A new account: its name."""
+
+    name = _name(required=True)
+
+
+class AccountUpdateSchema(ma.Schema):
+    """A change: a new name, and/or archived true (archive) or false (unarchive)."""
+
+    name = _name()
+    archived = StrictBoolean()
+    version = StrictInteger(
+        metadata={"description": "The version you loaded; 409 when someone saved since"})
