@@ -66,8 +66,9 @@ def _parse_all(records: Sequence[Any], now: datetime) -> tuple[dict[int, dict], 
     parsed: dict[int, dict] = {}
     problems: Problems = {}
     first_index: dict[str, int] = {}
+    parsers = usage_input.field_parsers(now)
     for index, raw in enumerate(records):
-        values, found = usage_input.parse_record(raw, now)
+        values, found = usage_input.parse_record(raw, now, parsers)
         if values is None:
             problems[index] = found
             continue

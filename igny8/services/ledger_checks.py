@@ -82,14 +82,13 @@ def missing_prices(rates: Rates, model_type: str) -> list[str]:
 def version_problems(values: Mapping[str, Any], model: AIModelConfig,
                      version: ModelPriceVersion | None, rates: Rates | None) -> Problems:
     """No version in force at the time, or one without the prices the model's type needs."""
-    at = when(values["occurred_at"])
     if version is None:
-        return {"occurred_at": f"no price of {model.model_name} is in force at {at} (before "
-                               "its first price version)"}
-    since = when(version.effective_from)
-    return {field: f"the price version of {model.model_name} in force at {at} (from {since}) "
-                   f"has no {PRICE_NAMES[field]}"
-            for field in missing_prices(rates, model.model_type)}
+        return {"occurred_at": f"no price of {model.model_name} is in force at "
+                               f"{when(values['occurred_at'])} (before its first price version)"}
+    missing = missing_prices(rates, model.model_type)
+    return {field: f"the price version of {model.model_name} in force at "
+                   f"{when(values['occurred_at'])} (from {when(version.effective_from)}) "
+                   f"has no {PRICE_NAMES[field]}" for field in missing}
 
 
 def costed_row(values: Mapping[str, Any], references: References) -> tuple[

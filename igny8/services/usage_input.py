@@ -68,8 +68,9 @@ def parse_slot(value: Any) -> str | None:
     return value
 
 
-def parse_occurred_at(value: Any, now: datetime) -> datetime:
-    """When the request ran, in UTC: ISO 8601 text (or a datetime) with an offset."""
+def parse_occurred_at(value: Any, latest: datetime) -> datetime:
+    """When the request ran, in UTC: ISO 8601 text (or a datetime) with an offset, not after
+    `latest` (now + FUTURE_SLACK)."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
@@ -80,8 +81,9 @@ def parse_occurred_at(value: Any, now: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise Refused("must carry its UTC offset, e.g. 2026-11-25T13:24:09Z or +01:00")
     moment = as_utc(value)
-    if moment > as_utc(now) + FUTURE_SLACK:
-        raise Refused(f"is in the future (now is {as_utc(now):%Y-%m-%d %H:%M:%S} UTC)")
+    if moment > latest:
+        now = latest - FUTURE_SLACK
+        raise Refused(f"is in the future (now is {now:%Y-%m-%d %H:%M:%S} UTC)")
     return moment
 
 
@@ -94,10 +96,11 @@ def parse_count(value: Any, bound: int) -> int:
     return value
 
 
-def _field_parsers(now: datetime):
+def field_parsers(now: datetime) -> dict:
     """Field -> the function reading its value."""
+    latest = as_utc(now) + FUTURE_SLACK
     parsers = {"request_id": parse_request_id, "account_id": parse_id, "model_id": parse_id,
-               "slot": parse_slot, "occurred_at": lambda value: parse_occurred_at(value, now)}
+               "slot": parse_slot, "occurred_at": lambda value: parse_occurred_at(value, latest)}
     for name in COUNTS:
         parsers[name] = lambda value, bound=BOUNDS[name]: parse_count(value, bound)
     return parsers
@@ -113,13 +116,15 @@ def _unknown_and_missing(raw: Mapping) -> Problems:
     return problems
 
 
-def parse_record(raw: Any, now: datetime) -> tuple[dict[str, Any] | None, Problems]:
-    """(column -> value, {}) for a good record, else (None, field -> problem)."""
+def parse_record(raw: Any, now: datetime,
+                 parsers: dict | None = None) -> tuple[dict[str, Any] | None, Problems]:
+    """(column -> value, {}) for a good record, else (None, field -> problem); `parsers`
+    (field_parsers(now)) may be passed once for a whole batch."""
     if not isinstance(raw, Mapping):
         return None, {RECORD_FIELD: "must be an object with the fields of a usage record"}
     problems = _unknown_and_missing(raw)
     values: dict[str, Any] = {}
-    for name, parse in _field_parsers(now).items():
+    for name, parse in (parsers or field_parsers(now)).items():
         if name in problems:
             continue
         try:
