@@ -70,9 +70,10 @@ def _table(weights: list[float], size: int) -> list[int]:
 class UsagePlan:
     """Who uses which models over `days` days from `start`, ready for fast weighted draws.
 
+    Requests are spread over the days by the day weights and drawn day by day in time order.
     Weighted choices are lookups in tables of 2**k slots indexed by random bits (weights are
     quantised to 1/4096), and request sizes come from a pool of 2**pool_bits draws of the size
-    distribution, so one request costs two random numbers: 10,000,000 draws take seconds.
+    distribution, so one request costs two random numbers.
     """
 
     def __init__(self, uses: dict[int, list[ModelUse]], start: datetime, days: int,
@@ -84,7 +85,7 @@ class UsagePlan:
         self.accounts = _table([1 / (rank + 1) ** 1.1 for rank in range(len(uses))], 4096)
         self.uses = [uses[account_id] for account_id in self.account_ids]
         self.use_tables = [_table([use.weight for use in models], 1024) for models in self.uses]
-        self.day_table = _table([self._day_weight(day) for day in range(days)], 4096)
+        self.day_weights = [self._day_weight(day) for day in range(days)]
         self.hour_table = _table(list(HOURLY), 1024)
         self.sizes = [_text_counts(rng) for _ in range(2 ** pool_bits)]
         self.image_counts = [rng.choice(IMAGES_PER_REQUEST) for _ in range(2 ** pool_bits)]
@@ -110,21 +111,42 @@ def _text_counts(rng: random.Random) -> tuple[int, int, int]:
     return prompt, cached, completion
 
 
-def raw_draws(plan: UsagePlan, count: int, rng: random.Random):
-    """`count` requests as plain tuples in Draw's field order (a generator, for bulk loads)."""
+def day_quotas(plan: UsagePlan, count: int) -> list[int]:
+    """How many of `count` requests fall on each day (by the day weights, largest remainders)."""
+    weights = plan.day_weights
+    exact = [count * weight / sum(weights) for weight in weights]
+    quotas = [int(share) for share in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda day: quotas[day] - exact[day])
+    for day in by_remainder[:count - sum(quotas)]:
+        quotas[day] += 1
+    return quotas
+
+
+def _day_draws(plan: UsagePlan, day: int, count: int, rng: random.Random) -> list[tuple]:
+    """`count` requests of one day as plain tuples in Draw's field order, in time order."""
     accounts, uses, tables = plan.accounts, plan.uses, plan.use_tables
-    days, hours, sizes, images = plan.day_table, plan.hour_table, plan.sizes, plan.image_counts
-    ids, bits = plan.account_ids, rng.getrandbits
+    hours, sizes, images = plan.hour_table, plan.sizes, plan.image_counts
+    ids, bits, base = plan.account_ids, rng.getrandbits, day * DAY
+    out = []
     for _ in range(count):
         r = bits(64)
         index = accounts[r & 4095]
         use = uses[index][tables[index][(r >> 12) & 1023]]
-        offset = days[(r >> 22) & 4095] * DAY + hours[(r >> 34) & 1023] * 3600 + (r >> 44) % 3600
+        offset = base + hours[(r >> 22) & 1023] * 3600 + (r >> 32) % 3600
         pick = bits(plan.pool_bits)
         if use.model_type == "image":
-            yield ids[index], use.model_id, use.slot, offset, 0, 0, 0, images[pick]
+            out.append((ids[index], use.model_id, use.slot, offset, 0, 0, 0, images[pick]))
         else:
-            yield (ids[index], use.model_id, use.slot, offset, *sizes[pick], 0)
+            out.append((ids[index], use.model_id, use.slot, offset, *sizes[pick], 0))
+    out.sort(key=lambda drawn: drawn[3])
+    return out
+
+
+def raw_draws(plan: UsagePlan, count: int, rng: random.Random):
+    """`count` requests as plain tuples in Draw's field order, in time order as a ledger
+    receives them (a generator holding one day at a time, for bulk loads)."""
+    for day, quota in enumerate(day_quotas(plan, count)):
+        yield from _day_draws(plan, day, quota, rng)
 
 
 def draws(plan: UsagePlan, count: int, rng: random.Random):
