@@ -175,7 +175,7 @@ def main() -> None:
     try:
         figures = generate(url, args)
     except BaseException:
-        if not args.database_url and not args.keep:
+        if not args.database_url:  # a failed load is never kept
             drop_database(args.pg_admin_url, url)
         raise
     total = time.perf_counter() - began

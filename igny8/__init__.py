@@ -87,12 +87,14 @@ def register_commands(app: Flask) -> None:
     from igny8.accounts_cli import accounts_cli
     from igny8.auth.cli import users_cli
     from igny8.cli import catalogue_cli
+    from igny8.demo_cli import demo_cli
     from igny8.usage_cli import usage_cli
 
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(usage_cli)
+    app.cli.add_command(demo_cli)
 
 
 def healthz():
