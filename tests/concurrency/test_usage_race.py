@@ -3,7 +3,8 @@
 Rules: a request_id sent by several clients at once is stored once and counted once in the
 rollups (the rollups always equal the records' sums); a price version added while batches are
 being ingested leaves every record either costed with it or committed before it (so the
-re-costing it offers sees the record). Never a 5xx.
+re-costing it offers sees the record); a batch racing the archive of its account is either
+refused or committed before the archive. Never a 5xx.
 """
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from igny8.extensions import db
-from igny8.models import ModelPriceVersion, UsageRecord
+from igny8.models import Account, ModelPriceVersion, UsageRecord
 from igny8.services import audit, prices
 from igny8.services.locking import lock_models
-from tests.factories import make_ledger
+from tests.factories import AccountFactory, make_ledger
 from tests.factories import sent_record as record
 from tests.helpers import sums_agree
 
@@ -118,4 +119,26 @@ def test_ingest_racing_a_price_version_costs_each_record_with_a_version_in_force
             assert version_id in (old, writer["version_id"])
             # Costed with the old version only if committed before the new one was written.
             assert version_id == writer["version_id"] or request_id in writer["visible"]
+        assert sums_agree()
+
+
+def test_ingest_racing_an_archive_records_nothing_after_the_archive(api, store, fire):
+    world = make_ledger()
+    for round_ in range(ROUNDS):
+        account = AccountFactory(name=f"Racing {round_}")
+        store.session.commit()
+        body = batch(world, [f"a{round_}-{i}" for i in range(200)], account_id=account.id)
+        answers = fire(lambda: api.request("POST", URL, body),
+                       lambda: api.request("PATCH", f"/api/v1/accounts/{account.id}",
+                                           {"archived": True}))
+        assert answers[1].status == 200, answers[1].text
+        assert answers[0].status in (201, 422), answers[0].text
+        store.session.expire_all()
+        archived_at = store.session.get(Account, account.id).archived_at
+        created = store.session.scalars(select(UsageRecord.created_at).where(
+            UsageRecord.account_id == account.id)).all()
+        if answers[0].status == 422:
+            assert "archived account" in answers[0].text and created == []
+        else:
+            assert len(created) == 200 and max(created) < archived_at
         assert sums_agree()
