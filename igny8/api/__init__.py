@@ -5,13 +5,14 @@ from flask import Flask
 from flask_smorest import Api
 
 from igny8.api import (  # noqa: F401  (routes)
-    accounts_routes, docs, export_routes, models_routes, prices_routes, replace_routes,
-    reports_routes, settings_routes, usage_routes,
+    accounts_routes, docs, export_routes, models_routes, prices_routes, projection_routes,
+    replace_routes, reports_routes, settings_routes, usage_routes,
 )
 from igny8.api import admin as keys_admin
 from igny8.api.blueprint import bp
 from igny8.api.cli import api_keys_cli
 from igny8.api.errors import register_app_error_handler
+from igny8.api.projection_routes import ProjectedMoney
 from igny8.api.reports_schemas import Money
 from igny8.api.schemas import ErrorSchema, Price
 from igny8.api.spec import describe_pricing_rule, tune_spec
@@ -45,6 +46,7 @@ def init_api(app: Flask) -> Igny8Api:
     api = Igny8Api(app, spec_kwargs={"security": [{"ApiKey": []}]})
     api.register_field(Price, "string", "decimal")
     api.register_field(Money, "string", "decimal")
+    api.register_field(ProjectedMoney, "string", "decimal")
     tune_spec(api)
     api.spec.components.security_scheme("ApiKey", SECURITY_SCHEME)
     api.register_blueprint(bp)

@@ -84,6 +84,11 @@ class Projection(Figures):
     uncovered: Uncovered | None = None
     slot: str | None = None
 
+    @property
+    def period(self) -> dict[str, date | None]:
+        """The first and last UTC day compared."""
+        return {"start": self.start, "end": self.end}
+
 
 def last_days(days: int, today: date) -> tuple[date, date]:
     """The `days` UTC days ending with `today` (today included)."""

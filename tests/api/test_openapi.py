@@ -21,6 +21,7 @@ OPERATIONS = {
     ("get", "/api/v1/usage"), ("get", "/api/v1/costs"), ("post", "/api/v1/usage"),
     ("get", "/api/v1/accounts"), ("post", "/api/v1/accounts"),
     ("get", "/api/v1/accounts/{account_id}"), ("patch", "/api/v1/accounts/{account_id}"),
+    ("get", "/api/v1/cost/projection"),
 }
 
 
@@ -81,7 +82,8 @@ READS = {("get", "/api/v1/models"), ("get", "/api/v1/models/{model_id}"),
          ("get", "/api/v1/settings/global"),
          ("get", "/api/v1/accounts/{account_id}/integration-settings"),
          ("get", "/api/v1/usage"), ("get", "/api/v1/costs"),
-         ("get", "/api/v1/accounts"), ("get", "/api/v1/accounts/{account_id}")}
+         ("get", "/api/v1/accounts"), ("get", "/api/v1/accounts/{account_id}"),
+         ("get", "/api/v1/cost/projection")}
 BODY_WRITES = {("post", "/api/v1/models"), ("patch", "/api/v1/models/{model_id}"),
                ("post", "/api/v1/models/{model_id}/prices"),
                ("patch", "/api/v1/settings/global"),
