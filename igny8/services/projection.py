@@ -110,6 +110,11 @@ def _refuse_unknown(models: dict, model_id: int, name: str) -> AIModelConfig:
     return models[model_id]
 
 
+def load_target(to_model_id: int) -> AIModelConfig:
+    """The target model, or ValidationFailed naming `to_model`."""
+    return _refuse_unknown(_models(None, to_model_id), to_model_id, "to_model")
+
+
 def check_pair(source: AIModelConfig, target: AIModelConfig) -> None:
     """Refuse a projection across model types (text usage has no image counts)."""
     if source.model_type != target.model_type:
@@ -147,7 +152,7 @@ def project(from_model_id: int, to_model_id: int, start: date, end: date,
     check_period(start, end)
     _check_account(account_id)
     accounts = [account_id] if account_id is not None else None
-    found = _tallies(target, [source.id], accounts, start, end)
+    found = compare(target, [source.id], accounts, start, end)
     return build(source, target, start, end, found)
 
 
@@ -173,10 +178,10 @@ def project_slot(slot_name: str, to_model_id: int, start: date, end: date) -> Pr
     if source is None:
         message = f"{SLOTS[slot_name].label} is not set: no model to project from"
         raise ValidationFailed(f"slot: {message}.", {"slot": message})
-    target = _refuse_unknown(_models(None, to_model_id), to_model_id, "to_model")
+    target = load_target(to_model_id)
     check_pair(source, target)
     check_period(start, end)
-    found = _tallies(target, [source.id], followers_of(slot_name), start, end)
+    found = compare(target, [source.id], followers_of(slot_name), start, end)
     projection = build(source, target, start, end, found)
     return replace(projection, slot=slot_name)
 
@@ -184,11 +189,11 @@ def project_slot(slot_name: str, to_model_id: int, start: date, end: date) -> Pr
 def project_sources(to_model_id: int, start: date, end: date) -> list[Projection]:
     """Every other model of the target's type with usage in `start`..`end`, each projected to
     the target (for the model page), most expensive first; a constant number of queries."""
-    target = _refuse_unknown(_models(None, to_model_id), to_model_id, "to_model")
+    target = load_target(to_model_id)
     check_period(start, end)
     sources = select(AIModelConfig.id).where(AIModelConfig.model_type == target.model_type,
                                              AIModelConfig.id != target.id)
-    found = _tallies(target, sources, None, start, end)
+    found = compare(target, sources, None, start, end)
     models = {m.id: m for m in db.session.scalars(
         select(AIModelConfig).where(AIModelConfig.id.in_({key[0] for key in found})))}
     names = _account_names(found)
@@ -197,8 +202,8 @@ def project_sources(to_model_id: int, start: date, end: date) -> list[Projection
     return sorted(projections, key=lambda p: (-p.actual, p.source.display_name))
 
 
-def _tallies(target: AIModelConfig, models: store.Ids, accounts: store.Ids | None,
-             start: date, end: date) -> dict[Key, Tally]:
+def compare(target: AIModelConfig, models: store.Ids, accounts: store.Ids | None,
+            start: date, end: date) -> dict[Key, Tally]:
     """The tallies at the target's price book (one query for its versions), in exact Decimal."""
     with localcontext() as context:
         context.prec = 60  # a sum of millions of costs keeps every pico-dollar

@@ -7,6 +7,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from igny8.admin.lists import PageSlice, paginate, phrase_clause
+from igny8 import lifecycle
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, Account
@@ -15,6 +16,7 @@ from igny8.services.audit import Actor
 from igny8.services.health import OVERRIDE_PROBLEMS, accounts_with_problem
 from igny8.services.locking import version_of
 from igny8.services.numbers import parse_id, parse_page
+from igny8.services.projection_previews import bulk_projection
 from igny8.services.resolution import is_model_id
 from igny8.services.global_settings import (
     active_models_by_slot,
@@ -210,9 +212,11 @@ def bulk_override():
         model = service.bulk_model(model_id)
         if form.confirmed.data != "yes":
             preview = service.bulk_preview(selected, slot_name)
+            cost = bulk_projection(account_ids, slot_name, model_id, lifecycle.today())
             return render_template(
                 "settings/bulk_confirm.html", title="Confirm bulk change", form=form,
-                preview=preview, slot=SLOTS[slot_name], model=model)
+                preview=preview, slot=SLOTS[slot_name], model=model, cost=cost,
+                cost_by_account={row.account_id: row for row in cost.accounts} if cost else {})
         changed = service.bulk_set_override(account_ids, slot_name, model_id,
                                             Actor.for_user(current_user))
     except (ValidationFailed, ConflictError) as error:  # a conflict: the model changed meanwhile

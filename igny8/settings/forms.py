@@ -80,6 +80,8 @@ class GlobalSettingsForm(SlotForm):
     """The platform's model per slot."""
 
     submit = SubmitField("Save global settings")
+    # Renders the cost of each changed slot over the last 30 days without saving anything.
+    preview = SubmitField("Preview cost")
 
 
 @_add_slot_fields

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from igny8 import lifecycle
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, AIModelConfig
@@ -17,6 +18,7 @@ from igny8.services.global_settings import (
     update_global_settings,
 )
 from igny8.services.locking import version_of
+from igny8.services.projection_previews import changed_slots, slot_previews
 from igny8.settings.conflict import is_stale, remember_loaded, slot_conflict
 from igny8.settings.forms import GlobalSettingsForm, SlotForm
 from igny8.settings.options import cached_slot_usage
@@ -75,7 +77,8 @@ def current_warnings(current: dict[str, AIModelConfig | None]) -> dict[str, str]
     }
 
 
-def render_global(form: GlobalSettingsForm | None = None, status: int = 200, conflict=None):
+def render_global(form: GlobalSettingsForm | None = None, status: int = 200, conflict=None,
+                  previews=None):
     """The page: current value, warnings and follower counts per slot, and the admin's form."""
     row = load_global_settings()
     current = global_models(row)
@@ -95,8 +98,15 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200, con
         can_edit=current_user.is_admin,
         history_url=history_url("global_settings", 1),
         conflict=conflict,
+        previews=previews,
     )
     return page, status
+
+
+def cost_previews(form: GlobalSettingsForm, current: dict[str, AIModelConfig | None]):
+    """The last 30 days of each slot the form changes, at the model chosen (nothing saved)."""
+    current_ids = {name: model.id if model else None for name, model in current.items()}
+    return slot_previews(changed_slots(current_ids, form.selected_ids()), lifecycle.today())
 
 
 def render_global_conflict(posted: GlobalSettingsForm):
@@ -130,6 +140,8 @@ def save_global_settings():
     if not form.validate():
         flash_form_errors(form, "Global settings")
         return render_global(form, 400)
+    if form.preview.data:  # the admin's choices stay in the form, to save next
+        return render_global(form, previews=cost_previews(form, current))
     warnings = current_warnings(form.selections())  # read before the commit expires the rows
     try:
         changes = update_global_settings(form.selected_ids(), form.version.data,
