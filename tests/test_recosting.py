@@ -149,8 +149,10 @@ def test_the_history_records_who_the_price_change_and_the_totals(ledger, db):
     done = entries[1].changes
     assert [Decimal(v) for v in done["cost"]] == [run.total_before, run.total_after]
     assert done["records changed"] == [None, 36]
-    versions = done["price_change"][1]["versions"]
-    assert [v["input"] for v in versions] == ["0.15", "0.2"]
+    assert done["price versions"][1].startswith("#1 from 1970-01-01 00:00: input 0.15,")
+    assert "; #2 from 2026-10-05 00:00: input 0.2, cached_input 0.075, output 0.8" in done[
+        "price versions"][1]
+    assert run.price_change["versions"][1]["input"] == "0.2"
 
 
 def test_a_done_run_is_not_run_again(ledger):

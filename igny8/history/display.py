@@ -52,6 +52,8 @@ def format_value(field: str, value: Any) -> str:
         return _price(value)
     if field in TOKEN_FIELDS and isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {format_value(key, item)}" for key, item in value.items())
     return str(CHOICE_LABELS.get(field, {}).get(value, value))
 
 

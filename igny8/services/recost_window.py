@@ -101,3 +101,15 @@ def describe_spans(window: Window) -> list[dict]:
              "until": span.end.isoformat() if span.end else None,
              **{name: _dollars(getattr(span.base, name)) for name in fields},
              "tier_threshold_tokens": span.tier_threshold} for span in window.spans]
+
+
+def change_text(versions: list[dict]) -> str:
+    """The versions charged, in words, for the history ("#2 from 2026-10-05: input 0.2, ...")."""
+    shown = []
+    for version in versions:
+        prices = ", ".join(f"{name} {version[name]}" for name in
+                           ("input", "cached_input", "output", "image") if name in version)
+        tier = version.get("tier_threshold_tokens")
+        shown.append(f"#{version['version_id']} from {version['from'][:16].replace('T', ' ')}:"
+                     f" {prices}" + (f", tier above {tier:,} input tokens" if tier else ""))
+    return "; ".join(shown) or "no price version"

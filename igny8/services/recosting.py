@@ -107,7 +107,8 @@ def start_run(model_id: int, since: datetime, until: datetime | None, actor: aud
             "model": [None, shown.model_name], "since": [None, since],
             "until": [None, until], "records": [None, shown.totals.records],
             "previewed changes": [None, shown.totals.changed],
-            "cost": [shown.totals.before, shown.totals.after], "price_change": [None, change]})])
+            "cost": [shown.totals.before, shown.totals.after],
+            "price versions": [None, recost_window.change_text(shown.versions)]})])
     return run.id
 
 
@@ -162,7 +163,8 @@ def _finish(run_id: int) -> RecostRun:
     entry = _run_entry(run, "recost", {
         "status": ["running", "done"], "records": [None, run.records_done],
         "records changed": [None, run.records_changed],
-        "cost": [run.total_before, run.total_after], "price_change": [None, run.price_change]})
+        "cost": [run.total_before, run.total_after],
+        "price versions": [None, recost_window.change_text(run.price_change.get("versions", []))]})
     commit(audit.as_actor(run.requested_by), f"Re-costing run {run_id}", [entry])
     return run
 
