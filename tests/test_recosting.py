@@ -213,3 +213,36 @@ def test_a_naive_since_is_utc():
     assert parse_moment("2026-10-01", "since") == datetime(2026, 10, 1, tzinfo=timezone.utc)
     assert parse_moment("2026-10-01T12:00:00+02:00", "since") == datetime(
         2026, 10, 1, 10, tzinfo=timezone.utc)
+
+
+def test_a_correction_by_the_prices_service_then_recosting(ledger, db):
+    model, _accounts = ledger
+    from igny8.models.prices import ModelPriceVersion
+    from igny8.services import prices
+
+    version = db.session.scalars(select(ModelPriceVersion)).one()
+    prices.correct_version(version.id, {"input_price_per_1m": "0.30"}, ADMIN)
+    shown = recosting.preview(model.id, START)
+
+    run = recosting.apply_now(model.id, START, None, ADMIN)
+
+    assert (shown.totals.changed, run.records_changed) == (60, 60)
+    assert run.total_after == shown.totals.after == sum(expected_costs(model.id).values())
+    assert rollup_mismatches() == []
+    assert recosting.apply_now(model.id, START, None, ADMIN).records_changed == 0
+
+
+def test_a_past_dated_version_by_the_prices_service_then_recosting(ledger, db):
+    model, _accounts = ledger
+    from igny8.services import prices
+
+    prices.add_version(model.id, {"input_price_per_1m": "0.20", "output_price_per_1m": "0.80",
+                                  "cached_input_price_per_1m": "0.075"}, ADMIN,
+                       effective_from=CORRECTED_FROM.isoformat())
+    shown = recosting.preview(model.id, START)
+
+    run = recosting.apply_now(model.id, START, None, ADMIN)
+
+    assert (shown.totals.changed, run.records_changed) == (36, 36)
+    assert total_cost(model.id) == shown.totals.after == run.total_after
+    assert rollup_mismatches() == []
