@@ -7,6 +7,7 @@ OBJECT_TYPES = {
     "ai_model": "AI model",
     "ai_model_prices": "AI model prices",
     "global_settings": "Global integration settings",
+    "account": "Account",
     "account_settings": "Account integration settings",
     "api_key": "API key",
     "user": "User",

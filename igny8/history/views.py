@@ -22,6 +22,7 @@ OBJECT_PAGES = {
     "ai_model": ("catalogue.detail", "model_id"),
     "ai_model_prices": ("catalogue.detail", "model_id"),
     "global_settings": ("settings.global_settings", None),
+    "account": ("settings.account", "account_id"),
     "account_settings": ("settings.account", "account_id"),
     "api_key": ("api_keys.index", None),
     "user": ("users.index", None),

@@ -1,6 +1,6 @@
 """Global and account integration settings screens (blueprint `settings`)."""
 from igny8.admin.sidebar import AdminSection, register_section
-from igny8.settings import account_routes  # noqa: F401  (adds the account views to bp)
+from igny8.settings import account_admin_routes, account_routes  # noqa: F401  (views on bp)
 from igny8.settings.routes import bp
 
 register_section(

@@ -12,6 +12,7 @@ from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS, Account
 from igny8.services import account_settings as service
+from igny8.services import accounts as account_service
 from igny8.services.audit import Actor
 from igny8.services.health import OVERRIDE_PROBLEMS, accounts_with_problem
 from igny8.services.locking import version_of
@@ -24,6 +25,7 @@ from igny8.services.global_settings import (
     load_global_settings,
 )
 from igny8.services.slot_choices import models_by_id
+from igny8.settings.account_forms import AccountArchiveForm, AccountCreateForm, AccountRenameForm
 from igny8.settings.conflict import is_stale, remember_loaded, slot_conflict
 from igny8.settings.forms import (
     AccountSettingsForm,
@@ -49,10 +51,12 @@ def accounts():
     return render_accounts()
 
 
-def accounts_query(search: str, problem: str = "") -> Select:
+def accounts_query(search: str, problem: str = "", archived: str = "active") -> Select:
     """Accounts whose name holds `search` literally, or whose id it is (`12` or `#12`), by name;
-    with `problem`, only those with an override of that problem (services/health.py)."""
-    query = select(Account).options(selectinload(Account.integration_settings))
+    with `problem`, only those with an override of that problem (services/health.py); active
+    ones unless `archived` is "archived" or "all"."""
+    query = account_service.with_archived(
+        select(Account).options(selectinload(Account.integration_settings)), archived)
     if problem:
         query = query.where(Account.id.in_(accounts_with_problem(problem)))
     matches = phrase_clause((Account.name,), search)
@@ -64,18 +68,24 @@ def accounts_query(search: str, problem: str = "") -> Select:
     return query.order_by(Account.name, Account.id)
 
 
-def accounts_page(search: str, problem: str = "") -> PageSlice:
+def accounts_page(search: str, problem: str = "", archived: str = "active") -> PageSlice:
     """The page of accounts the query string asks for, clamped to the last page."""
-    return paginate(accounts_query(search, problem), parse_page(request.args.get("page")),
-                    PER_PAGE)
+    return paginate(accounts_query(search, problem, archived),
+                    parse_page(request.args.get("page")), PER_PAGE)
 
 
-def render_accounts(status: int = 200):
-    """The accounts list page for the search and page in the query string."""
-    search = request.args.get("q", "")
+def list_filters() -> tuple[str, str, str]:
+    """(search, problem, archived) from the query string, unknown values dropped."""
     problem = request.args.get("problem", "")
-    problem = problem if problem in OVERRIDE_PROBLEMS else ""
-    pagination = accounts_page(search, problem)
+    archived = request.args.get("archived", "active")
+    return (request.args.get("q", ""), problem if problem in OVERRIDE_PROBLEMS else "",
+            archived if archived in account_service.ARCHIVED_FILTERS else "active")
+
+
+def render_accounts(status: int = 200, create_form: AccountCreateForm | None = None):
+    """The accounts list page for the search, filters and page in the query string."""
+    search, problem, archived = list_filters()
+    pagination = accounts_page(search, problem, archived)
     overrides = {
         account.id: service.account_overrides(account.integration_settings)
         for account in pagination.items
@@ -84,10 +94,14 @@ def render_accounts(status: int = 200):
     if current_user.is_admin:
         bulk_form = BulkOverrideForm(formdata=None)
         bulk_form.action.choices = bulk_action_choices(active_models_by_slot())
+        create_form = create_form or AccountCreateForm(formdata=None)
     return render_template(
         "settings/accounts.html", title="Account Integration Settings", pagination=pagination,
         search=search, overrides=overrides, slots=SLOTS, bulk_form=bulk_form,
-        problem=problem, problems=OVERRIDE_PROBLEMS,
+        problem=problem, problems=OVERRIDE_PROBLEMS, archived=archived,
+        page_args={key: value for key, value in (("q", search), ("problem", problem))
+                   if value} | ({"archived": archived} if archived != "active" else {}),
+        create_form=create_form if current_user.is_admin else None,
     ), status
 
 
@@ -132,8 +146,9 @@ def render_account_conflict(account_id: int, posted: AccountSettingsForm):
 
 
 def render_account(account, form: AccountSettingsForm | None = None, status: int = 200,
-                   conflict=None):
-    """One account: effective model, source and price per slot, and the admin's form."""
+                   conflict=None, **manage_forms):
+    """One account: effective model, source and price per slot, and the admin's forms (the
+    overrides; rename and archive, `manage_forms` replacing those with a refused one)."""
     # Held for the whole render: the resolutions below find it in the session, not the database.
     global_row = load_global_settings()
     form = form or account_form(account, global_row, formdata_from_request=False)
@@ -142,8 +157,21 @@ def render_account(account, form: AccountSettingsForm | None = None, status: int
         "settings/account.html", title=f"Integration settings: {account.name}", account=account,
         rows=service.account_slots(account), form=form, can_edit=current_user.is_admin,
         history_url=history_url("account_settings", account.id), conflict=conflict,
+        account_history_url=history_url("account", account.id),
+        **(account_forms(account, **manage_forms) if current_user.is_admin else {}),
     )
     return page, status
+
+
+def account_forms(account, rename_form=None, archive_form=None) -> dict:
+    """The rename and archive forms of the account page, loaded with its name and version."""
+    archive_form = archive_form or AccountArchiveForm(
+        formdata=None, data={"archived": "0" if account.is_archived else "1",
+                             "version": account.version})
+    archive_form.submit.label.text = "Unarchive" if account.is_archived else "Archive"
+    return {"rename_form": rename_form or AccountRenameForm(
+                formdata=None, data={"name": account.name, "version": account.version}),
+            "archive_form": archive_form}
 
 
 def load_or_404(account_id: int):
