@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from igny8.models.usage import RecostRun
+from igny8.models.usage import RecostRun, UsageRecord
 from igny8.services import recost_jobs
 from tests.factories import AccountFactory, TextModelFactory
 from tests.recost_support import (
@@ -89,3 +89,38 @@ def test_a_resume_racing_its_run_leaves_one_executor(admin_client, store, fire, 
     assert (run.status, run.records_done, run.records_changed) == ("done", 60, 36)
     assert rollup_mismatches() == []
     assert store.session.scalars(select(RecostRun)).all() == [run]
+
+
+def _sent(model, accounts, round_number, client_number, count=30) -> dict:
+    """An ingest body: records of `model` inside the re-costed window (after the correction)."""
+    return {"records": [{
+        "request_id": f"race-{round_number}-{client_number}-{n}",
+        "account_id": accounts[n % len(accounts)], "model_id": model.id,
+        "occurred_at": (START + timedelta(days=5, minutes=n)).isoformat(),
+        "input_tokens": 2000 + n, "cached_input_tokens": 50, "output_tokens": 300}
+        for n in range(count)]}
+
+
+def test_a_run_racing_ingest_of_its_model_keeps_rollups_and_costs_exact(
+        api, admin_client, store, fire, small_batches):
+    admin = admin_client("admin")
+    for round_number in range(ROUNDS):
+        model = _corrected_ledger(store, round_number)
+        accounts = sorted(set(store.session.scalars(
+            select(UsageRecord.account_id).where(UsageRecord.model_id == model.id))))
+        form = {"model_id": str(model.id), "since": START.isoformat()}
+        calls = [lambda: admin.request("POST", "/credits/recost/new", form=form)]
+        calls += [lambda n=n: api.request("POST", "/api/v1/usage",
+                                          _sent(model, accounts, round_number, n))
+                  for n in range(3)]
+
+        answers = fire(*calls)
+
+        assert [a.status for a in answers[1:]] == [201] * 3, [a.text for a in answers[1:]]
+        run_id = _run_ids(answers[:1])[0]
+        assert recost_jobs.wait_for(run_id, 60)
+        store.session.expire_all()
+        run = store.session.get(RecostRun, run_id)
+        assert (run.status, run.records_changed) == ("done", 36), run.error
+        assert total_cost(model.id) == sum(expected_costs(model.id).values())
+        assert rollup_mismatches() == []
