@@ -101,6 +101,14 @@ def test_a_stored_request_id_with_other_values_is_refused_and_nothing_is_written
     assert rollup_rows()[0][3] == 1
 
 
+def test_a_refused_call_also_names_its_records_stored_with_other_values(world):
+    ingest([record(world, "a")])
+    fields = refusal([record(world, "a", input_tokens=2000), record(world, "b", model_id=999)])
+    assert set(fields) == {"records[0].request_id", "records[1].model_id"}
+    assert "other values of input_tokens" in fields["records[0].request_id"]
+    assert [r.request_id for r in stored_records()] == ["a"]
+
+
 def test_the_same_time_written_with_another_offset_is_the_same_record(world):
     ingest([record(world, "a", occurred_at="2026-03-01T10:00:00Z")])
     again = ingest([record(world, "a", occurred_at="2026-03-01T11:00:00+01:00")])

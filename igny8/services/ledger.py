@@ -113,12 +113,15 @@ def _differences(row: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]
 
 def _ids_of_duplicates(rows: Mapping[int, dict], inserted: Mapping[str, int]) -> tuple[
         dict[int, int], Problems]:
-    """The stored id of each identical re-send by index, and the problems of the others."""
+    """The stored id of each identical re-send by index, and the problems of the others
+    (rows neither inserted nor stored are left out: a refused call inserts nothing)."""
     skipped = {index: row for index, row in rows.items() if row["request_id"] not in inserted}
     stored = stored_records.by_request_ids(row["request_id"] for row in skipped.values())
     ids, problems = {}, {}
     for index, row in skipped.items():
-        earlier = stored[row["request_id"]]
+        earlier = stored.get(row["request_id"])
+        if earlier is None:
+            continue
         differing = _differences(row, earlier)
         if differing:
             problems[index] = {"request_id": (
@@ -139,8 +142,8 @@ def ingest(records: Sequence[Any], actor: Actor, now: datetime | None = None) ->
     parsed, problems = _parse_all(records, now or utcnow())
     with unit_of_work(actor, "The usage records"):
         rows = _costed_rows(parsed, problems)
-        if problems:
-            refuse(IngestRefused(problems))
+        if problems:  # report the records stored with other values at the same time
+            refuse(IngestRefused({**_ids_of_duplicates(rows, {})[1], **problems}))
         inserted = stored_records.store(list(rows.values()))
         duplicate_ids, problems = _ids_of_duplicates(rows, inserted)
         if problems:
