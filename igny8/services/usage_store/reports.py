@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, and_, func, or_, select
+from sqlalchemy import BigInteger, and_, func, or_, select, true
 
 from igny8.extensions import db
 from igny8.models.base import from_pico
@@ -110,12 +110,36 @@ def _record_where(scope: Scope) -> list:
     return clauses
 
 
-def record_page(scope: Scope, after: Cursor | None, limit: int) -> list[UsageRecord]:
-    """One query: up to `limit` records newest first (occurred_at, then id), after `after`."""
-    query = select(UsageRecord).where(*_record_where(scope))
+def _newest(query, after: Cursor | None, limit: int):
+    """`query` after the cursor, newest first (occurred_at, then id), at most `limit` rows."""
     if after is not None:
         query = query.where(or_(
             UsageRecord.occurred_at < after.occurred_at,
             and_(UsageRecord.occurred_at == after.occurred_at, UsageRecord.id < after.record_id)))
-    query = query.order_by(UsageRecord.occurred_at.desc(), UsageRecord.id.desc()).limit(limit)
+    return query.order_by(UsageRecord.occurred_at.desc(), UsageRecord.id.desc()).limit(limit)
+
+
+def _newest_ids_per_model(scope: Scope, after: Cursor | None, limit: int):
+    """The ids of the newest records of every model used in the scope's days, merged.
+
+    No index leads with occurred_at: unfiltered, "newest first" would sort every record of the
+    range. Per model (LATERAL) the (model_id, occurred_at) index yields its newest `limit` rows,
+    so the page reads at most models x `limit` index entries (PostgreSQL only).
+    """
+    models = (select(UsageDaily.model_id).where(*_daily_where(scope)).distinct()
+              .subquery("models"))
+    newest = _newest(select(UsageRecord.id, UsageRecord.occurred_at).where(
+        UsageRecord.model_id == models.c.model_id, *_record_where(scope)), after, limit).lateral()
+    return (select(newest.c.id).select_from(models).join(newest, true())
+            .order_by(newest.c.occurred_at.desc(), newest.c.id.desc()).limit(limit))
+
+
+def record_page(scope: Scope, after: Cursor | None, limit: int) -> list[UsageRecord]:
+    """One query: up to `limit` records newest first (occurred_at, then id), after `after`."""
+    unfiltered = scope.account_id is None and scope.model_id is None
+    if unfiltered and db.session.get_bind().dialect.name == "postgresql":
+        query = _newest(select(UsageRecord).where(
+            UsageRecord.id.in_(_newest_ids_per_model(scope, after, limit))), None, limit)
+    else:
+        query = _newest(select(UsageRecord).where(*_record_where(scope)), after, limit)
     return list(db.session.scalars(query))
