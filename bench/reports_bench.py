@@ -1,9 +1,10 @@
 """Usage screen and GET /api/v1/usage against the ledger bench/usage_generate.py built.
 
 Run: .venv/bin/python bench/reports_bench.py --database-url URL [--repeat 15]
-Warm timings (one call first, then the median and max of --repeat) with SQL statement counts of
-the record pages: unfiltered (the default 30 days), one account, one model, the second page
-(by cursor), and GET /api/v1/usage?limit=100 with a read key. Reads only, apart from the
+Warm timings (one call first, then the median and max of --repeat) with SQL statement counts:
+usage_reports.usage_page unfiltered (no HTTP), then the record pages through the test client:
+unfiltered (the default 30 days), one account, one model, the second page (by cursor), and
+GET /api/v1/usage?limit=100 with a read key. Reads only, apart from the
 bench's admin user, its session and one read key (as bench/usage_bench.py).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from usage_bench import period_of, prepare, signed_in_client, warm_timings
 
 from igny8.extensions import db
 from igny8.models.usage import UsageDaily
+from igny8.services import usage_reports
 
 NEXT = re.compile(r'rel="next" href="([^"]+)"')
 
@@ -60,6 +62,11 @@ def main() -> None:
     with app.app_context():
         engine = db.engine
     print(f"ledger days {period_of(app)}")
+    with app.app_context():  # the record page alone, without the HTTP layer
+        figures = warm_timings(lambda: usage_reports.usage_page({}, limit=50), args.repeat,
+                               engine)
+        print(f"service, unfiltered page of 50: median {figures['median_ms']:.1f} ms, "
+              f"max {figures['max_ms']:.1f} ms, {figures['queries']} statements", flush=True)
     for name, path, headers in targets(app, client):
         def get(path=path, headers=headers):
             answer = client.get(path, headers=headers)
