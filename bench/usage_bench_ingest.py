@@ -27,7 +27,8 @@ BATCH = 1000
 
 
 def ingest_plan(app, days: int) -> UsagePlan:
-    """Every account × model pair of the ledger, equally likely, over the last `days` days."""
+    """Every account × model pair of the ledger, equally likely, over the last `days` days
+    before today 00:00 UTC (a client reports recent requests, so a batch touches few rollups)."""
     with app.app_context():
         pairs = db.session.execute(select(UsageDaily.account_id, UsageDaily.model_id,
                                           AIModelConfig.model_type)
