@@ -57,6 +57,7 @@ def test_apply_runs_outside_the_request_and_the_progress_page_shows_the_result(
     page = text(client.get(response.location))
     assert "Status: <strong>done</strong>" in page and "60 of 60" in page
     assert 'http-equiv="refresh"' not in page
+    assert "#2 from 2026-10-05 00:00: input 0.2" in page
     runs = text(client.get("/credits/recost"))
     assert f"#{run_id}" in runs and auth.user.email in runs
 

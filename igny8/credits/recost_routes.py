@@ -14,7 +14,7 @@ from igny8.errors import DomainError, page_status
 from igny8.services import recost_jobs, recosting
 from igny8.services.audit import Actor
 from igny8.services.numbers import parse_id
-from igny8.services.recost_window import parse_moment
+from igny8.services.recost_window import change_text, parse_moment
 
 REFRESH_SECONDS = 2
 
@@ -86,6 +86,7 @@ def recost_run(run_id: int):
                            refresh=REFRESH_SECONDS if active else None,
                            running_here=recost_jobs.running_here(run_id),
                            model_names=recosting.model_names([run]),
+                           versions_text=change_text(run.price_change.get("versions", [])),
                            can_apply=current_user.role == ADMIN)
 
 
