@@ -1,7 +1,7 @@
 """The health dashboard at /admin/: each check on its own, the account filter each count links
 to, and a constant number of queries whatever the number of accounts and models."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -118,6 +118,10 @@ def overrides(db):
 
 def test_account_overrides_counted_per_problem(admin, db):
     overrides(db)
+    archived = IntegrationSettingsFactory(account=AccountFactory(name="archived-acct"),
+                                          config={"text_model_id": 999_998}).account
+    archived.archived_at = datetime.now(timezone.utc)  # archived: nothing to fix, not counted
+    commit()
     shown = card(admin, "account-overrides")
     assert "2 accounts point at a model that does not exist" in shown
     assert "2 accounts point at a model of the wrong provider or type" in shown

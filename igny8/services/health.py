@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from igny8 import lifecycle
 from igny8.extensions import db
 from igny8.models import SLOTS, AIModelConfig, AuditEntry, GlobalIntegrationSettings
-from igny8.models import IntegrationSettings, Slot
+from igny8.models import Account, IntegrationSettings, Slot
 from igny8.models.json_keys import json_key_text
 from igny8.pricing import REQUIRED_PRICES
 from igny8.services.lifecycle import TODAY
@@ -104,8 +104,8 @@ def _stale_condition():
 
 
 def _override_places() -> Select:
-    """(account id, problem) for every account override that cannot be used, one row per
-    override, as one UNION over the four override keys."""
+    """(account id, problem) for every override of an active account that cannot be used, one
+    row per override, as one UNION over the four override keys."""
     selects = []
     for slot in SLOTS.values():
         value = json_key_text(IntegrationSettings.config, slot.config_key)
@@ -117,8 +117,10 @@ def _override_places() -> Select:
                        (M.deprecation_date <= TODAY, "retired"), else_=literal(None))
         selects.append(
             select(IntegrationSettings.account_id.label("account_id"), problem.label("problem"))
+            .join(Account, Account.id == IntegrationSettings.account_id)
             .outerjoin(M, cast(M.id, Text) == value)
-            .where(value.is_not(None), value != ""))
+            # Archived accounts take no new usage: their overrides are nothing to fix.
+            .where(value.is_not(None), value != "", Account.archived_at.is_(None)))
     return union_all(*selects).subquery()
 
 
