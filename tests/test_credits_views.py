@@ -8,7 +8,8 @@ import re
 import pytest
 
 from tests.helpers import text
-from tests.usage_sample import create_sample
+from igny8.models import Account
+from tests.usage_sample import create_sample, utc
 
 
 @pytest.fixture
@@ -119,3 +120,14 @@ def test_the_costs_screen_takes_the_same_queries_for_any_range(
     with count_queries() as year:
         assert client.get("/credits/costs?start=2025-12-01&end=2026-12-01").status_code == 200
     assert short.count == year.count
+
+
+def test_archived_accounts_stay_in_the_filter_and_say_so(client, auth, db, sample):
+    account = db.session.get(Account, sample.northwind)
+    account.archived_at = utc(2026, 11, 30, 12)
+    db.session.commit()
+    auth.login(role="support")
+    page = text(client.get(f"/credits/costs?account_id={sample.northwind}"))
+    option = f'<option selected value="{sample.northwind}">Northwind Media (archived)</option>'
+    assert option in page
+    assert 'data-total="cost">$0.08015<' in page

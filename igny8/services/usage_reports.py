@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import case, literal, select, union_all
 
 from igny8.extensions import db
 from igny8.models.accounts import Account
@@ -126,8 +126,11 @@ def costs_report(values: Mapping[str, str | None]) -> dict[str, CostTable]:
 
 
 def filter_choices() -> Names:
-    """Every account and model by id, for the filters' dropdowns (one query)."""
-    accounts = select(literal("account").label("kind"), Account.id, Account.name,
+    """Every account and model by id, for the filters' dropdowns (one query); archived
+    accounts keep their history and say so."""
+    name = case((Account.archived_at.is_not(None), Account.name + literal(" (archived)")),
+                else_=Account.name)
+    accounts = select(literal("account").label("kind"), Account.id, name,
                       literal("").label("model_name"))
     models = select(literal("model"), AIModelConfig.id, AIModelConfig.display_name,
                     AIModelConfig.model_name)
