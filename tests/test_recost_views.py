@@ -162,3 +162,14 @@ def test_cli_resume_and_bad_input(app, ledger, db):  # noqa: F811
     assert resumed.exit_code == 0 and f"Run {run_id} done: 36 of 60" in resumed.output
     assert unknown.exit_code == 1 and "model_id: no such model." in unknown.output
     assert no_mode.exit_code == 2 and "--dry-run or --apply" in no_mode.output
+
+
+def test_applying_bad_input_starts_nothing(client, auth, ledger, db):  # noqa: F811
+    model, _accounts = ledger
+    auth.login(role="admin")
+
+    response = client.post("/credits/recost/new", data={"model_id": model.id, "since": "later"})
+
+    assert response.status_code == 400
+    assert "Nothing was started: since: 'later' is not a date" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(RecostRun)) == 0

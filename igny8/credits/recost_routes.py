@@ -66,9 +66,9 @@ def recost_start():
         model_id, since, until = _window_of(request.form)
         run_id = recosting.start_run(model_id, since, until, Actor.for_user(current_user))
     except DomainError as error:
-        flash(f"Nothing was started: {error.message}", "danger")
         return render_template("credits/recost_new.html", form=_query_form(request.form),
-                               preview=None, problem=error.message), page_status(error)
+                               preview=None, problem=f"Nothing was started: {error.message}"
+                               ), page_status(error)
     recost_jobs.start_in_background(current_app._get_current_object(), run_id)
     flash(f"Re-costing run {run_id} started.", "success")
     return redirect(url_for("credits.recost_run", run_id=run_id))
