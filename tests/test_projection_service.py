@@ -125,8 +125,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(pair, count_queries):
     with count_queries() as many:
         result = projection.project(*ids, date(2026, 11, 8), date(2026, 11, 19))
     assert result.records == 36 + 7  # and the example's records of Nov 8-12
-    assert len(many.statements) == len(few.statements) == 6
-    # the models, the versions, the sums, the tier days, the records, the account names
+    assert len(many.statements) == len(few.statements) == 7
+    # models, versions, sums, tier days, tier sums, records, account names
 
 
 def test_usage_before_the_targets_first_price_is_reported_apart(pair):

@@ -43,6 +43,8 @@ class UsageRecord(db.Model):
         CheckConstraint("cached_input_tokens <= input_tokens", name="cached_within_input"),
         Index("ix_igny8_usage_records_model_occurred", "model_id", "occurred_at"),
         Index("ix_igny8_usage_records_account_occurred", "account_id", "occurred_at"),
+        # A projection onto a tiered price finds the long requests of a model (0017).
+        Index("ix_igny8_usage_records_model_input", "model_id", "input_tokens"),
         Index("ix_igny8_usage_records_price_version", "price_version_id"),
         {"sqlite_autoincrement": True},
     )

@@ -6,7 +6,8 @@ record crosses that price's tier threshold costs the same from the day's rollup 
 record. The plan splits the period into such spans of days, read from igny8_usage_daily; the
 days on which a target version starts after midnight are read record by record; on a span's
 days whose rollup says some record crossed the threshold (`max_input_tokens`), only those
-records are read, and each moves from the base price to the tier price (the cliff). Time a
+records are summed (by the (model_id, input_tokens) index), and their sums move from the base
+price to the tier price (the cliff on each such request; linear again over them). Time a
 target version has no price for (before its first version, or a version without the prices
 of its type) is counted apart as uncovered usage, never costed.
 """
@@ -119,18 +120,25 @@ def tally(book: PriceBook, target_id: int, model_type: str, models: store.Ids,
         else:
             base = rates_for(version, 0)
             found.add(row.records, row.cost, cost_at_rates(base, counts_of(row), model_type))
-    over = [(day, plan.spans[plan.span_of(day)].threshold)
-            for day in store.crossing_days(models, accounts, plan.spans)]
-    raw_days = set(plan.raw_days)
-    for record in store.raw_records(models, accounts, plan.raw_days, over):
-        found = tallies[(record.model_id, record.account_id)]
-        day = as_utc(record.occurred_at).date()
-        if day in raw_days:
-            _cost_alone(found, record, priced(book.in_force(target_id, record.occurred_at),
-                                              model_type), model_type)
-        else:
-            _move_to_tier(found, record, plan.versions[plan.span_of(day)], model_type)
+    stretches = _crossing_spans(plan, store.crossing_days(models, accounts, plan.spans))
+    for row in store.crossing_sums(models, accounts, stretches):
+        version = plan.versions[plan.span_of(row.first_day)]
+        _move_to_tier(tallies[(row.model_id, row.account_id)], row, version, model_type)
+    for record in store.raw_records(models, accounts, plan.raw_days):
+        version = priced(book.in_force(target_id, record.occurred_at), model_type)
+        _cost_alone(tallies[(record.model_id, record.account_id)], record, version, model_type)
     return dict(tallies)
+
+
+def _crossing_spans(plan: Plan, days: list[date]) -> list[store.Span]:
+    """Per span with crossing days, its stretch from the first to the last of them."""
+    stretches: dict[int, store.Span] = {}
+    for day in days:
+        index = plan.span_of(day)
+        found = stretches.get(index)
+        first = found.first if found else day
+        stretches[index] = store.Span(first, day, plan.spans[index].threshold)
+    return list(stretches.values())
 
 
 def _cost_alone(found: Tally, record: store.RawRecord, version: ModelPriceVersion | None,
@@ -143,10 +151,12 @@ def _cost_alone(found: Tally, record: store.RawRecord, version: ModelPriceVersio
         found.add(1, record.cost, cost_of(version, counts_of(record), model_type))
 
 
-def _move_to_tier(found: Tally, record: store.RawRecord, version: ModelPriceVersion,
+def _move_to_tier(found: Tally, row: store.SpanSum, version: ModelPriceVersion,
                   model_type: str) -> None:
-    """A record past the tier threshold, already counted at base prices in its span's sums:
-    replace its base cost by its tier cost."""
-    counts = counts_of(record)
+    """Requests past the tier threshold, already counted at base prices in their span's sums:
+    replace their base cost by their tier cost (both linear in the summed counts)."""
+    counts = counts_of(row)
     base = cost_at_rates(rates_for(version, 0), counts, model_type)
-    found.projected += cost_of(version, counts, model_type) - base
+    tier = cost_at_rates(rates_for(version, version.tier_threshold_tokens + 1), counts,
+                         model_type)
+    found.projected += tier - base

@@ -113,13 +113,29 @@ def crossing_days(models: Ids, accounts: Ids | None, spans: Sequence[Span]) -> l
     return [_as_date(day) for day in db.session.scalars(statement)]
 
 
-def raw_records(models: Ids, accounts: Ids | None, whole_days: Sequence[date],
-                over_threshold: Sequence[tuple[date, int]]) -> list[RawRecord]:
-    """Every record of `whole_days`, and the records of each (day, threshold) whose input
-    tokens exceed the threshold (one statement; none when both lists are empty)."""
+def crossing_sums(models: Ids, accounts: Ids | None, stretches: Sequence[Span]) -> list[SpanSum]:
+    """Per source model x account x stretch, the sums of the records whose input tokens exceed
+    the stretch's threshold (one grouped statement; none without stretches). They are found
+    by the (model_id, input_tokens) index: long requests are few, their days are not."""
+    if not stretches:
+        return []
+    over = [and_(UsageRecord.input_tokens > span.threshold,
+                 UsageRecord.occurred_at >= _midnight(span.first),
+                 UsageRecord.occurred_at < _midnight(span.last + timedelta(days=1)))
+            for span in stretches]
+    index = case(*[(condition, number) for number, condition in enumerate(over)])
+    sums = [func.sum(getattr(UsageRecord, name)) for name in (*COUNT_COLUMNS[1:], "cost")]
+    statement = (select(UsageRecord.model_id, UsageRecord.account_id, index, func.count(), *sums)
+                 .where(*_scope(UsageRecord, models, accounts), or_(*over))
+                 .group_by(UsageRecord.model_id, UsageRecord.account_id, index))
+    return [SpanSum(row[0], row[1], row[2], *(int(value) for value in row[3:8]), row[8],
+                    stretches[row[2]].first, stretches[row[2]].last)
+            for row in db.session.execute(statement)]
+
+
+def raw_records(models: Ids, accounts: Ids | None, whole_days: Sequence[date]) -> list[RawRecord]:
+    """Every record of `whole_days` (one statement; none without days)."""
     wanted = [_on_day(day) for day in whole_days]
-    wanted += [and_(_on_day(day), UsageRecord.input_tokens > threshold)
-               for day, threshold in over_threshold]
     columns = [getattr(UsageRecord, name) for name in (
         "model_id", "account_id", "occurred_at", *COUNT_COLUMNS[1:], "cost")]
     statement = (select(*columns)
@@ -136,9 +152,14 @@ def models_with_usage(models: Ids, first: date, last: date) -> list[int]:
     return list(db.session.scalars(statement))
 
 
+def _midnight(day: date) -> datetime:
+    """The start of a UTC day."""
+    return datetime.combine(day, time(), tzinfo=timezone.utc)
+
+
 def _on_day(day: date) -> ColumnElement[bool]:
     """A record that occurred on the UTC day `day` (a range the model/time index serves)."""
-    start = datetime.combine(day, time(), tzinfo=timezone.utc)
+    start = _midnight(day)
     return and_(UsageRecord.occurred_at >= start,
                 UsageRecord.occurred_at < start + timedelta(days=1))
 
