@@ -33,14 +33,15 @@ def model_conflict(form: ModelForm, model: AIModelConfig,
                    message: str | None = None) -> tuple[ModelForm, Conflict]:
     """The conflict of `form` with the stored `model`, and the form to show: my changes on
     top of the latest version, carrying that version (so saving it applies my change)."""
-    latest = ModelForm.loaded_from(model)
+    latest = type(form).loaded_from(model)
     labels = {name: form[name].label.text for name in MODEL_FIELDS}
     conflict = build_conflict(
         message or stale_error(describe(model)).message, labels,
         parse_loaded(form.loaded.data), latest.form_values(), form.form_values(), shown,
         url_for("catalogue.edit", model_id=model.id))
-    data = MultiDict({**conflict.merged, "version": str(model.version),
+    extra = {name: form[name]._value() for name in getattr(form, "EXTRA_FIELDS", ())}
+    data = MultiDict({**extra, **conflict.merged, "version": str(model.version),
                       "loaded": dump_loaded(latest.form_values())})
     if not conflict.merged.get("is_active"):
         data.pop("is_active")  # an unticked box is absent from a posted form
-    return ModelForm(formdata=data), conflict
+    return type(form)(formdata=data), conflict

@@ -14,7 +14,7 @@ from igny8.auth.roles import ADMIN, SUPPORT
 from igny8.extensions import db
 from igny8.models import AIModelConfig
 from igny8.lifecycle import STATES, state_badge
-from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
+from igny8.models.catalogue import MODEL_TYPES, PROVIDERS, scheduled_prices
 from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd
 from igny8.services import lifecycle as lifecycle_sql
 from igny8.services.usage import usage_counts
@@ -27,10 +27,19 @@ price_text = lru_cache(maxsize=4096)(format_usd)
 
 
 def price(name: str):
-    """A cell function showing one price column formatted as dollars, or a dash."""
+    """A cell function showing one price column (the price in force now) formatted as dollars,
+    or a dash, with a badge when a scheduled version changes it."""
     def cell(row: AIModelConfig, extra: dict[str, Any]) -> str:
         value: Decimal | None = getattr(row, name)
-        return DASH if value is None else price_text(value)
+        shown = DASH if value is None else price_text(value)
+        scheduled = extra.get("scheduled", {}).get(row.id)
+        later = getattr(scheduled, name, None)
+        if scheduled is None or later == value:
+            return shown
+        when = scheduled.effective_from.date().isoformat()
+        return Markup('%s <span class="badge text-bg-warning scheduled-price" title="Scheduled'
+                      ' price change">%s from %s</span>') % (
+            shown, "—" if later is None else price_text(later), when)
     return cell
 
 
@@ -97,7 +106,9 @@ def _usage_of_all() -> dict[int, int]:
 def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
     """Per-page extras: how many places use each row, counted once per data generation."""
     usage = USAGE.get_or_build("all", _usage_of_all)
-    return {"usage": {row.id: usage.get(row.id, 0) for row in rows}}
+    scheduled = scheduled_prices()  # one query per data generation and day
+    return {"usage": {row.id: usage.get(row.id, 0) for row in rows},
+            "scheduled": {row.id: scheduled[row.id] for row in rows if row.id in scheduled}}
 
 
 M = AIModelConfig

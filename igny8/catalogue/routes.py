@@ -11,6 +11,7 @@ from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.auth.safety import safe_next
 from igny8.catalogue.conflict import is_stale, model_conflict
 from igny8.catalogue.forms import ConfirmForm, ModelForm
+from igny8.catalogue.price_forms import PricedModelForm, past_effective_from
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.options import MODEL_LIST
 from igny8.catalogue.wording import for_viewer
@@ -73,8 +74,13 @@ def index():
 @bp.get("/<int:model_id>")
 @roles_required(ADMIN, SUPPORT)
 def detail(model_id: int):
-    """One model: its fields and every place that uses it."""
-    model = get_model(model_id)
+    """One model: its fields, its price history and every place that uses it."""
+    return detail_page(get_model(model_id))
+
+
+def detail_page(model: AIModelConfig, status: int = 200, corrections: dict | None = None,
+                problem: str | None = None):
+    """The model page; `corrections` are posted correction forms shown with their errors."""
     usage = usage_service.usage_for([model.id], SHOWN_ACCOUNTS)[model.id]
     return render_template(
         "catalogue/detail.html", model=model, usage=usage, form=ConfirmForm(),
@@ -82,7 +88,8 @@ def detail(model_id: int):
         settings_url=optional_url("settings.global_settings"),
         history_url=optional_url("history.object_history", object_type="ai_model",
                                  object_id=model.id),
-    )
+        corrections=corrections or {}, problem=problem,
+    ), status
 
 
 def _render_form(form: ModelForm, model: AIModelConfig | None, status: int = 200,
@@ -115,21 +122,23 @@ def _invalid(form: ModelForm, model: AIModelConfig | None):
     return _render_form(form, model, 400, problem_banner(add_rule_errors(form, model)))
 
 
-def _after_save(model: AIModelConfig) -> str:
-    """Where the save button sent: a new form, this model's form again, or its page."""
+def _after_save(model: AIModelConfig, form: ModelForm | None = None) -> str:
+    """Where the save button sent: a new form, this model's form again, or its page (which
+    offers a re-costing preview after prices dated in the past)."""
     then = request.form.get("then")
     if then == "add":
         return url_for("catalogue.create")
     if then == "edit":
         return url_for("catalogue.edit", model_id=model.id)
-    return url_for("catalogue.detail", model_id=model.id)
+    return url_for("catalogue.detail", model_id=model.id,
+                   recost_since=past_effective_from(form))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def create():
     """Add a model to the catalogue."""
-    form = ModelForm()
+    form = PricedModelForm()
     if not form.validate_on_submit():
         return _invalid(form, None)
     try:
@@ -145,7 +154,7 @@ def create():
 def edit(model_id: int):
     """Change a model; a save based on a stale version is refused."""
     model = get_model(model_id)
-    form = ModelForm.for_model(model)
+    form = PricedModelForm.for_model(model)
     if form.is_submitted() and is_stale(form, model):  # before the field checks: see the change
         return _conflict(form, model)
     if not form.validate_on_submit():
@@ -159,7 +168,7 @@ def edit(model_id: int):
     except DomainError as exc:
         return _failed(form, model, exc)
     flash(f"Saved {model.display_name} ({model.model_name}).", "success")
-    return redirect(_after_save(model))
+    return redirect(_after_save(model, form))
 
 
 def _selected_models(ids: list[str]) -> list[AIModelConfig]:
