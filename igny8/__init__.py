@@ -1,5 +1,5 @@
 """igny8: admin back office for the AI model catalogue."""
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from sqlalchemy import text
 
 from igny8 import lifecycle
@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(credits.bp)
     init_api(app)
     app.before_request(auth.require_login)
+    app.before_request(promote_due_prices)
     app.context_processor(sidebar.sidebar_context)
 
 
@@ -88,13 +89,27 @@ def register_commands(app: Flask) -> None:
     from igny8.auth.cli import users_cli
     from igny8.cli import catalogue_cli
     from igny8.demo_cli import demo_cli
+    from igny8.prices_cli import prices_cli
     from igny8.usage_cli import usage_cli
 
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(prices_cli)
     app.cli.add_command(usage_cli)
     app.cli.add_command(demo_cli)
+
+
+def promote_due_prices() -> None:
+    """After the login check: scheduled prices that fell due move into the models' columns
+    (services/price_schedule.py; O(1) while nothing is due and nothing was written)."""
+    from igny8.services import price_schedule
+
+    if request.endpoint not in UNSCHEDULED_ENDPOINTS:
+        price_schedule.promote_if_due()
+
+
+UNSCHEDULED_ENDPOINTS = {None, "static", "bootstrap.static", "healthz"}
 
 
 def healthz():

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import BigInteger, Column, Connection, Integer, Select, Table, event, select
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger, Column, Connection, DateTime, Integer, Select, Table, column, event, func, select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from igny8.extensions import db
@@ -113,3 +118,17 @@ def _read_query() -> Select:
 def read_generation(session: Session) -> int | None:
     """The current generation (one primary-key read); None while the row does not exist."""
     return session.execute(_read_query()).scalar()
+
+
+# The price versions, by name (the model lives in igny8/models/prices.py, a layer above).
+_versions = table("igny8_model_price_versions", column("effective_from", DateTime(timezone=True)))
+
+
+def read_state(session: Session, now: datetime) -> tuple[int | None, datetime | None]:
+    """The generation and, in the same statement, the next price version's effective_from
+    after `now` (services/price_schedule.py promotes it when due without a query of its own)."""
+    due = (select(func.min(_versions.c.effective_from))
+           .where(_versions.c.effective_from > now).scalar_subquery())
+    row = session.execute(select(generation_table.c.generation, due.label("due"))
+                          .select_from(generation_table).where(generation_table.c.id == 1)).first()
+    return (None, None) if row is None else (row.generation, row.due)

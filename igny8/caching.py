@@ -5,9 +5,11 @@ Why the key is right:
   same transaction as every write to the models, the global settings, the accounts and their
   integration settings, whoever writes. Reading it is one primary-key read, whatever the
   number of rows in those tables (the former key aggregated whole tables on every request).
-- It is read once per transaction, BEFORE anything cached is loaded: the data a value is built
-  from is then at least as new as its key. A commit that lands in between gives new data under
-  the old key (harmless: every later reader sees the new generation and misses), never old data
+- It is read once per transaction, BEFORE anything cached is loaded (the same statement
+  also reads when the next price version falls due, for services/price_schedule.py): the
+  data a value is built from is then at least as new as its key. A commit that lands in
+  between gives new data under the old key (harmless: every later reader sees the new
+  generation and misses), never old data
   under a new key.
 - A transaction that has written to a tracked table bypasses the cache (builds, stores
   nothing): it would otherwise see its own uncommitted generation and data, store them, and
@@ -19,6 +21,7 @@ Why the key is right:
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from datetime import datetime, timezone
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -26,12 +29,13 @@ from cachetools import LRUCache
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from igny8.cache_generation import TRACKED_TABLES, read_generation
+from igny8.cache_generation import TRACKED_TABLES, read_state
 from igny8.extensions import db
 
 T = TypeVar("T")
 GENERATION = "igny8.cache_generation"  # session.info: the generation this transaction read
 WROTE = "igny8.cache_wrote"  # session.info: this transaction wrote to a tracked table
+NEXT_PRICE_DUE = "igny8.next_price_due"  # session.info: read with the generation
 _MISSING = object()
 
 
@@ -111,8 +115,15 @@ def current_generation() -> int | None:
     if info.get(WROTE):
         return None
     if GENERATION not in info:
-        info[GENERATION] = read_generation(db.session)
+        info[GENERATION], info[NEXT_PRICE_DUE] = read_state(
+            db.session, datetime.now(timezone.utc))
     return info[GENERATION]
+
+
+def next_price_due() -> datetime | None:
+    """The next price version's effective_from after this transaction's first read, read with
+    the generation (None when none is scheduled or the transaction wrote)."""
+    return db.session().info.get(NEXT_PRICE_DUE) if current_generation() is not None else None
 
 
 def _writes_tracked(objects: Any) -> bool:
@@ -142,4 +153,5 @@ def _forget_at_transaction_end(session: Session, transaction: Any) -> None:
     """The next transaction reads the generation afresh."""
     if transaction.parent is None:
         session.info.pop(GENERATION, None)
+        session.info.pop(NEXT_PRICE_DUE, None)
         session.info.pop(WROTE, None)

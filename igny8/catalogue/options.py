@@ -6,7 +6,9 @@ from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import DateTime, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from igny8 import caching, lifecycle
 from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink
@@ -14,7 +16,8 @@ from igny8.auth.roles import ADMIN, SUPPORT
 from igny8.extensions import db
 from igny8.models import AIModelConfig
 from igny8.lifecycle import STATES, state_badge
-from igny8.models.catalogue import MODEL_TYPES, PROVIDERS, scheduled_prices
+from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
+from igny8.models.prices import ModelPriceVersion
 from igny8.pricing import PRICE_FIELDS, PRICES, PriceField, format_usd
 from igny8.services import lifecycle as lifecycle_sql
 from igny8.services.usage import usage_counts
@@ -32,11 +35,10 @@ def price(name: str):
     def cell(row: AIModelConfig, extra: dict[str, Any]) -> str:
         value: Decimal | None = getattr(row, name)
         shown = DASH if value is None else price_text(value)
-        scheduled = extra.get("scheduled", {}).get(row.id)
-        later = getattr(scheduled, name, None)
-        if scheduled is None or later == value:
+        when, later = row.scheduled_from, getattr(row, f"scheduled_{name}")
+        if when is None or later == value:
             return shown
-        when = scheduled.effective_from.date().isoformat()
+        when = (when if isinstance(when, str) else when.isoformat())[:10]
         return Markup('%s <span class="badge text-bg-warning scheduled-price" title="Scheduled'
                       ' price change">%s from %s</span>') % (
             shown, "—" if later is None else price_text(later), when)
@@ -106,9 +108,43 @@ def _usage_of_all() -> dict[int, int]:
 def annotate(rows: list[AIModelConfig]) -> dict[str, Any]:
     """Per-page extras: how many places use each row, counted once per data generation."""
     usage = USAGE.get_or_build("all", _usage_of_all)
-    scheduled = scheduled_prices()  # one query per data generation and day
-    return {"usage": {row.id: usage.get(row.id, 0) for row in rows},
-            "scheduled": {row.id: scheduled[row.id] for row in rows if row.id in scheduled}}
+    return {"usage": {row.id: usage.get(row.id, 0) for row in rows}}
+
+
+class utc_now(FunctionElement):
+    """The database's clock as its stored times read: PostgreSQL now(); SQLite the UTC text
+    with microseconds (CURRENT_TIMESTAMP has whole seconds, so a version saved a moment ago
+    would still count as scheduled)."""
+
+    type = DateTime(timezone=True)
+    inherit_cache = True
+
+
+@compiles(utc_now)
+def _utc_now_default(element, compiler, **kw) -> str:
+    """PostgreSQL (and any other database): now()."""
+    return "now()"
+
+
+@compiles(utc_now, "sqlite")
+def _utc_now_sqlite(element, compiler, **kw) -> str:
+    """SQLite: the UTC time as igny8 stores it, to the millisecond."""
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+def scheduled(name: str):
+    """A column of the row query: the model's next scheduled version's `name` (correlated, so
+    the list's one query carries the marks; the clock is the database's)."""
+    version = ModelPriceVersion
+    next_start = (select(func.min(version.effective_from))
+                  .where(version.model_id == AIModelConfig.id,
+                         version.effective_from > utc_now())
+                  .correlate(AIModelConfig).scalar_subquery())
+    if name == "effective_from":
+        return next_start.label("scheduled_from")
+    return (select(getattr(version, name))
+            .where(version.model_id == AIModelConfig.id, version.effective_from == next_start)
+            .correlate(AIModelConfig).scalar_subquery().label(f"scheduled_{name}"))
 
 
 M = AIModelConfig
@@ -148,7 +184,8 @@ MODEL_LIST = ListOptions(
     # What the cells and row actions show, as plain rows (a missing name raises).
     row_columns=(M.id, M.provider, M.model_type, M.model_name, M.display_name, M.is_active,
                  *(getattr(M, name) for name in PRICE_FIELDS), M.context_window,
-                 M.deprecation_date),
+                 M.deprecation_date, scheduled("effective_from"),
+                 *(scheduled(name) for name in PRICE_FIELDS)),
     annotate=annotate,
     row_cache=ROW_FRAGMENTS,
     row_key=row_key,

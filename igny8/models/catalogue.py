@@ -1,13 +1,11 @@
 """AIModelConfig: the single source of truth for every AI model."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
-    select,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -20,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from igny8 import caching, lifecycle
+from igny8 import lifecycle
 from igny8.extensions import db
 from igny8.models.base import BigIntId, JsonDocument, TimestampMixin
 from igny8.pricing import PRICE_FIELDS, dropdown_label, missing_prices, price_summary
@@ -104,10 +102,9 @@ class AIModelConfig(TimestampMixin, db.Model):
 
     @property
     def label(self) -> str:
-        """Dropdown text with a scheduled price change and the lifecycle badge:
-        `GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · $0.20/$0.80 from 2027-01-01
-        · retires 2027-01-14`."""
-        return lifecycle.with_badge(dropdown_label(self) + scheduled_mark(self.id), self)
+        """Dropdown text with the lifecycle badge:
+        `GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · retires 2027-01-14`."""
+        return lifecycle.with_badge(dropdown_label(self), self)
 
     @property
     def state(self) -> str:
@@ -122,55 +119,3 @@ class AIModelConfig(TimestampMixin, db.Model):
     def known_names(self) -> set[str]:
         """The model name and every alias, for matching legacy identifiers."""
         return {self.model_name, *(self.aliases or [])}
-
-
-@dataclass(frozen=True)
-class ScheduledPrice:
-    """A model's next price version still to come, as the list and labels mark it."""
-
-    model_type: str
-    effective_from: datetime
-    input_price_per_1m: Decimal | None
-    cached_input_price_per_1m: Decimal | None
-    output_price_per_1m: Decimal | None
-    price_per_image: Decimal | None
-
-    @property
-    def mark(self) -> str:
-        """` · $0.20/$0.80 per 1M tokens from 2027-01-01`."""
-        return f" · {price_summary(self)} from {self.effective_from.date().isoformat()}"
-
-
-SCHEDULED = caching.region("scheduled_prices", 4)  # per data generation (and day)
-
-
-def _scheduled_now() -> dict[int, ScheduledPrice]:
-    """Every model's next scheduled version (one query; the versions table by name, as it
-    lives in models/prices.py, which builds on this module)."""
-    versions = db.metadata.tables["igny8_model_price_versions"]
-    models = AIModelConfig.__table__
-    now = datetime.now(timezone.utc)
-    rows = db.session.execute(
-        select(versions.c.model_id, models.c.model_type, versions.c.effective_from,
-               *(versions.c[name] for name in PRICE_FIELDS))
-        .join(models, models.c.id == versions.c.model_id)
-        .where(versions.c.effective_from > now)
-        .order_by(versions.c.model_id, versions.c.effective_from))
-    found: dict[int, ScheduledPrice] = {}
-    for row in rows:
-        moment = row.effective_from
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-        found.setdefault(row.model_id, ScheduledPrice(
-            row.model_type, moment, *(getattr(row, name) for name in PRICE_FIELDS)))
-    return found
-
-
-def scheduled_prices() -> dict[int, ScheduledPrice]:
-    """The next scheduled version of every model that has one, by model id."""
-    return SCHEDULED.get_or_build(("all", lifecycle.today()), _scheduled_now)
-
-
-def scheduled_mark(model_id: int | None) -> str:
-    """The label's mark of a scheduled price change, or ""."""
-    scheduled = scheduled_prices().get(model_id) if model_id is not None else None
-    return scheduled.mark if scheduled else ""
