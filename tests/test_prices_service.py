@@ -197,3 +197,21 @@ def test_the_seed_creates_first_versions_once(db):
     assert count == priced > 0
     seed_catalogue({})
     assert version_count(db) == count
+
+
+def test_litellm_above_200k_keys_become_the_long_context_tier(db, mini):
+    cost_map = ('{"gpt-4o-mini": {"litellm_provider": "openai", "mode": "chat",'
+                ' "input_cost_per_token": 1.5e-07, "output_cost_per_token": 6e-07,'
+                ' "input_cost_per_token_above_200k_tokens": 3e-07,'
+                ' "output_cost_per_token_above_200k_tokens": 1.2e-06}}')
+    preview = exchange.preview(exchange.parse(cost_map, "litellm"))
+    [row] = [row for row in preview.rows if row.key == "openai/gpt-4o-mini"]
+    assert row.status == exchange.CHANGED
+    assert row.changes["tier_input_price_per_1m"] == [None, "0.30"]
+    exchange.apply(exchange.parse(cost_map, "litellm"), lambda row: True, USER)
+    last = prices.versions_of(mini.id)[-1]
+    assert (last.tier_threshold_tokens, last.tier_input_price_per_1m,
+            last.tier_output_price_per_1m) == (200000, Decimal("0.30"), Decimal("1.20"))
+    assert last.input_price_per_1m == Decimal("0.15")  # the base prices did not change
+    again = exchange.preview(exchange.parse(cost_map, "litellm"))
+    assert [r.status for r in again.rows if r.key == "openai/gpt-4o-mini"] == [exchange.UNCHANGED]

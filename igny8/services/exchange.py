@@ -26,6 +26,7 @@ from igny8.services.catalogue import OBJECT_TYPE
 from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.catalogue_rules import first_wins, model_errors
+from igny8.services.costing import PriceBook
 from igny8.services.exchange_records import Incoming
 from igny8.services.unit_of_work import Entry, unit_of_work
 
@@ -49,6 +50,7 @@ class PreviewRow:
     hand_edited: bool = False
     model_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict, repr=False)
+    tier: dict[str, Any] | None = field(default=None, repr=False)  # a new long-context tier
 
     @property
     def applicable(self) -> bool:
@@ -108,6 +110,9 @@ class _Catalogue:
         for row in self.rows:
             self.names.setdefault(row.provider, []).append((row.model_name, row.aliases or []))
         self.hand = hand_edited_ids()
+        book = PriceBook(row.id for row in self.rows)
+        now = prices.utcnow()
+        self.tiers = {row.id: prices.tier_of(book.in_force(row.id, now)) for row in self.rows}
 
     def others(self, provider: str, name: str) -> list[tuple[str, list[str]]]:
         """(model_name, aliases) of the provider's rows other than `name`."""
@@ -151,16 +156,18 @@ def _new(label: str, item: Incoming, catalogue: _Catalogue) -> PreviewRow:
         return PreviewRow(label, ERROR, messages=errors)
     catalogue.names.setdefault(item.provider, []).append(
         (candidate.model_name, candidate.aliases or []))
-    changes = audit.diff({}, audit.snapshot(candidate, sorted(values)))
-    return PreviewRow(label, NEW, changes=changes, values=values)
+    changes = {**audit.diff({}, audit.snapshot(candidate, sorted(values))),
+               **audit.diff({}, item.tier)}
+    return PreviewRow(label, NEW, changes=changes, values=values, tier=item.tier)
 
 
 def _changed(label: str, item: Incoming, row: AIModelConfig,
              catalogue: _Catalogue) -> PreviewRow:
     """A row the catalogue has: Unchanged, Changed with its diff, or Error."""
     changed = {name: value for name, value in item.values.items() if getattr(row, name) != value}
+    tier = _tier_change(item, catalogue.tiers.get(row.id) or {})
     hand = row.origin == "manual" or row.id in catalogue.hand
-    if not changed and not item.errors:
+    if not changed and not tier and not item.errors:
         return PreviewRow(label, UNCHANGED, hand_edited=hand, model_id=row.id)
     candidate = _candidate(row, changed)
     errors = dict(item.errors)
@@ -171,8 +178,17 @@ def _changed(label: str, item: Incoming, row: AIModelConfig,
         return PreviewRow(label, ERROR, messages=errors, model_id=row.id)
     changes = {name: [audit.json_safe(getattr(row, name)), audit.json_safe(value)]
                for name, value in changed.items()}
+    changes.update(audit.diff(catalogue.tiers.get(row.id) or {}, tier or {}))
     return PreviewRow(label, CHANGED, changes=changes, hand_edited=hand, model_id=row.id,
-                      values=changed)
+                      values=changed, tier=tier or None)
+
+
+def _tier_change(item: Incoming, in_force: dict[str, Any]) -> dict[str, Any] | None:
+    """The file's long-context tier when it differs from the one in force (LiteLLM's
+    `*_above_200k_tokens`); None when the file has none or the same."""
+    if not item.tier or all(in_force.get(name) == value for name, value in item.tier.items()):
+        return None
+    return item.tier
 
 
 def preview(items: Iterable[Incoming]) -> Preview:
@@ -219,16 +235,16 @@ def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
         if row.status == NEW:
             db.session.add(model)
         (report.updated if row.status == CHANGED else report.created).append(row.key)
-        writes.append((model, before))
+        writes.append((model, before, row.tier or None))
     race = ValidationFailed("The import was not applied: a model with one of these names was"
                             " saved at the same time; preview again", {"file": "conflict"})
     with unit_of_work(actor, "The catalogue", on_integrity=race) as work:
-        for model, before in writes:  # a changed price is a new version, effective now
+        for model, before, tier in writes:  # changed prices (or tier): a version from now
             work.record(prices.record_model_prices(
                 model, prices.parsed({f: before.get(f) for f in PRICE_FIELDS}),
-                None, None, actor.name))
+                tier, None, actor.name))
         work.record(lambda: [
             Entry(ACTION, OBJECT_TYPE, model.id, model.label,
                   audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
-            for model, before in writes])
+            for model, before, _ in writes])
     return result, report

@@ -35,6 +35,13 @@ FIELD_MAP = {
     "deprecation_date": ("deprecation_date", False),
 }
 SOURCE = "LiteLLM model cost map"
+# LiteLLM's long-context keys -> the tier of the price version (a cliff above 200k input tokens).
+TIER_THRESHOLD = 200_000
+TIER_MAP = {
+    "input_cost_per_token_above_200k_tokens": "tier_input_price_per_1m",
+    "cache_read_input_token_cost_above_200k_tokens": "tier_cached_input_price_per_1m",
+    "output_cost_per_token_above_200k_tokens": "tier_output_price_per_1m",
+}
 
 
 def per_million(value: Decimal) -> Decimal:
@@ -96,6 +103,23 @@ def _mapped(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return coerced, {**errors, **problems}
 
 
+def _tier(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The long-context tier from the `*_above_200k_tokens` keys (none: no tier)."""
+    tier, errors = {}, {}
+    for key, column in TIER_MAP.items():
+        value = entry.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)) or value < 0:
+            errors[column] = f"{key} must be a number of USD, not {value!r}"
+        else:
+            tier[column] = per_million(Decimal(value))
+    if tier:
+        tier = {"tier_threshold_tokens": TIER_THRESHOLD, **dict.fromkeys(TIER_MAP.values()),
+                **tier}
+    return tier, errors
+
+
 def entry_row(name: str, entry: Any, providers: frozenset[str],
               modes: frozenset[str]) -> Incoming:
     """One cost-map entry as an Incoming row, skipped with a reason or with mapped values."""
@@ -108,6 +132,9 @@ def entry_row(name: str, entry: Any, providers: frozenset[str],
     if row.skipped:
         return row
     values, row.errors = _mapped(entry)
+    if MODES[entry["mode"]] == "text":
+        row.tier, tier_errors = _tier(entry)
+        row.errors.update(tier_errors)
     row.values = {"provider": row.provider, "model_name": row.model_name,
                   "model_type": MODES[entry["mode"]], **values}
     row.new_defaults = {"display_name": name.strip(), "is_active": False, "origin": "import",

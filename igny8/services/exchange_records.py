@@ -44,6 +44,7 @@ class Incoming:
     model_name: str | None = None
     values: dict[str, Any] = field(default_factory=dict)  # compared with the catalogue
     new_defaults: dict[str, Any] = field(default_factory=dict)  # only when the row is created
+    tier: dict[str, Any] = field(default_factory=dict)  # the long-context tier (price version)
     skipped: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 

@@ -237,14 +237,15 @@ def record_model_prices(model: AIModelConfig, before: dict[str, Any], tier: dict
         model.updated_at = now
     columns = sync_columns(model, now, fallback=before)
     if effective_from is None and all(wanted[f] == getattr(model, f) for f in PRICE_FIELDS) \
-            and (current is None or _tier(current) == _tier(version)):
+            and (current is None or tier_of(current) == tier_of(version)):
         return entries  # the model's own entry shows these prices, before -> after
     return [*entries, _entry(ADD, model, version, _added(version, columns))]
 
 
-def _tier(version: Any) -> dict[str, Any]:
-    """The version's long-context tier values."""
-    return {field: getattr(version, field, None) for field in TIER_FIELDS}
+def tier_of(version: Any) -> dict[str, Any] | None:
+    """The version's long-context tier values; None without a version or a tier."""
+    tier = {field: getattr(version, field, None) for field in TIER_FIELDS}
+    return tier if tier["tier_threshold_tokens"] is not None else None
 
 
 def model_tier_errors(model_type: str, tier: dict[str, Any]) -> dict[str, str]:
