@@ -101,11 +101,12 @@ def register_commands(app: Flask) -> None:
 
 
 def promote_due_prices() -> None:
-    """After the login check: scheduled prices that fell due move into the models' columns
-    (services/price_schedule.py; O(1) while nothing is due and nothing was written)."""
+    """After the login check, on reads (what shows prices): scheduled prices that fell due
+    move into the models' columns (services/price_schedule.py; no statement of its own while
+    nothing is due). Writes skip it: a price write syncs its model's columns itself."""
     from igny8.services import price_schedule
 
-    if request.endpoint not in UNSCHEDULED_ENDPOINTS:
+    if request.method in ("GET", "HEAD") and request.endpoint not in UNSCHEDULED_ENDPOINTS:
         price_schedule.promote_if_due()
 
 
