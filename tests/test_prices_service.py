@@ -215,3 +215,13 @@ def test_litellm_above_200k_keys_become_the_long_context_tier(db, mini):
     assert last.input_price_per_1m == Decimal("0.15")  # the base prices did not change
     again = exchange.preview(exchange.parse(cost_map, "litellm"))
     assert [r.status for r in again.rows if r.key == "openai/gpt-4o-mini"] == [exchange.UNCHANGED]
+
+
+def test_a_new_model_cannot_schedule_its_first_prices(db):
+    with pytest.raises(ValidationFailed) as refused:
+        create_model(provider="openai", model_type="text", model_name="later",
+                     display_name="Later", is_active=False, input_price_per_1m=Decimal("1"),
+                     output_price_per_1m=Decimal("2"), effective_from=FUTURE)
+    assert "cannot schedule its first prices" in refused.value.fields["effective_from"]
+    assert version_count(db) == 0
+    assert db.session.scalar(select(func.count()).select_from(AIModelConfig)) == 0

@@ -28,6 +28,8 @@ from igny8.services.unit_of_work import Entry, refuse, unit_of_work
 
 OBJECT_TYPE = "ai_model_prices"  # a model's price history, by model id
 ADD, CORRECT = "price_version", "price_correction"
+FIRST_PRICES = ("a model with no price in force cannot schedule its first prices; leave it "
+                "empty (now) or date it in the past")
 
 
 def utcnow() -> datetime:
@@ -230,6 +232,9 @@ def record_model_prices(model: AIModelConfig, before: dict[str, Any], tier: dict
     if wanted == reference:
         sync_columns(model, now)
         return []
+    if moment > now and all(v is None for v in before.values()) \
+            and price_in_force(model.id, now) is None:
+        raise _failure({"effective_from": FIRST_PRICES}, "The model was not saved.")
     entries = _baseline(model, before, now, created_by) if moment > now else []
     info = {"source": model.price_source or "", "checked_on": model.price_checked_on}
     version = _stage(model, {**wanted, **info}, moment, created_by)
