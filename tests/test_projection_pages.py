@@ -166,3 +166,19 @@ def test_the_bulk_preview_shows_the_selected_accounts_difference(client, auth, m
     db.session.expire_all()
     assert [row.config for row in db.session.scalars(select(IntegrationSettings))] == [
         {"openai_model_id": models["big"].id}]
+
+
+def test_the_preview_needs_the_forms_csrf_token(app, client, auth, models, followers,
+                                                monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    auth.login("admin")
+    page = text(client.get(GLOBAL_URL))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {**global_form(models, openai_model="big"), "preview": "Preview cost"}
+    refused = client.post(GLOBAL_URL, data=data)
+    assert refused.status_code == 400 and "Cost preview" not in text(refused)
+    shown = client.post(GLOBAL_URL, data={**data, "csrf_token": token})
+    assert shown.status_code == 200 and "Cost preview" in text(shown)
+    assert 'name="csrf_token"' in text(shown)  # the form to save carries a token again
+    db.session.expire_all()
+    assert db.session.get(GlobalIntegrationSettings, 1).openai_model_id == models["mini"].id
