@@ -14,6 +14,7 @@ from igny8.config import TestingConfig
 from igny8.extensions import db as _db
 from tests.factories import create_catalogue
 from tests.helpers import TODAY, AuthActions, QueryCounter, app_with_tables
+from tests.ledger import recost_ledger
 
 PG_ADMIN_URL = os.environ.get(
     "IGNY8_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -190,3 +191,9 @@ def catalogue(request, make_catalogue, catalogue_name):
     if marker is None:
         return make_catalogue(catalogue_name)
     return make_catalogue(*marker.args, **marker.kwargs)
+
+
+@pytest.fixture
+def ledger(db):
+    """The re-costing tests' ledger: see tests/ledger.py recost_ledger."""
+    return recost_ledger()

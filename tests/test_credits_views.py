@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import text
 from igny8.models import Account
-from tests.usage_sample import create_sample, utc
+from tests.ledger import create_sample, utc
 
 
 @pytest.fixture

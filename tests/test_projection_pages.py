@@ -17,7 +17,7 @@ from tests.factories import (
     TextModelFactory,
 )
 from tests.helpers import GLOBAL_URL, selected, text
-from tests.projection_data import record, version
+from tests.ledger import record, version
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.projection_data import at, record, version
+from tests.ledger import at, record, version
 
 D = Decimal
 

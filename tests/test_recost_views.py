@@ -11,8 +11,7 @@ from igny8.models.usage import RecostRun
 from igny8.pricing import format_usd
 from igny8.services import recost_jobs, recosting
 from tests.helpers import text
-from tests.recost_support import START, rollup_mismatches, total_cost
-from tests.test_recosting import ADMIN, correct_past_price, ledger  # noqa: F401 - fixture
+from tests.ledger import ADMIN, START, correct_past_price, rollup_mismatches, total_cost
 
 SINCE = START.date().isoformat()
 
@@ -21,7 +20,7 @@ def _preview_url(model, since=SINCE):
     return f"/credits/recost/new?model_id={model.id}&since={since}"
 
 
-def test_the_preview_page_shows_counts_and_totals_per_account(client, auth, ledger):  # noqa: F811
+def test_the_preview_page_shows_counts_and_totals_per_account(client, auth, ledger):
     model, _accounts = ledger
     correct_past_price(model)
     auth.login(role="admin")
@@ -37,7 +36,7 @@ def test_the_preview_page_shows_counts_and_totals_per_account(client, auth, ledg
 
 
 def test_apply_runs_outside_the_request_and_the_progress_page_shows_the_result(
-        client, auth, ledger, db):  # noqa: F811
+        client, auth, ledger, db):
     model, _accounts = ledger
     correct_past_price(model)
     auth.login(role="admin")
@@ -62,7 +61,7 @@ def test_apply_runs_outside_the_request_and_the_progress_page_shows_the_result(
     assert f"#{run_id}" in runs and auth.user.email in runs
 
 
-def test_an_active_run_page_refreshes_itself(client, auth, ledger):  # noqa: F811
+def test_an_active_run_page_refreshes_itself(client, auth, ledger):
     model, _accounts = ledger
     auth.login(role="support")
     run_id = recosting.start_run(model.id, START, None, ADMIN)
@@ -74,7 +73,7 @@ def test_an_active_run_page_refreshes_itself(client, auth, ledger):  # noqa: F81
     assert "Resume" not in page  # support may look, not act
 
 
-def test_support_sees_the_preview_but_cannot_apply(client, auth, ledger, db):  # noqa: F811
+def test_support_sees_the_preview_but_cannot_apply(client, auth, ledger, db):
     model, _accounts = ledger
     correct_past_price(model)
     auth.login(role="support")
@@ -92,7 +91,7 @@ def test_support_sees_the_preview_but_cannot_apply(client, auth, ledger, db):  #
     ("model_id=999999&since=2026-10-01", "model_id: no such model."),
     ("model_id={id}&since=soon", "since: 'soon' is not a date"),
     ("model_id={id}&since=2026-10-05&until=2026-10-01", "until: must be after since.")])
-def test_bad_preview_input_is_a_400_naming_the_field(client, auth, ledger, query,  # noqa: F811
+def test_bad_preview_input_is_a_400_naming_the_field(client, auth, ledger, query,
                                                      message):
     model, _accounts = ledger
     auth.login(role="admin")
@@ -104,7 +103,7 @@ def test_bad_preview_input_is_a_400_naming_the_field(client, auth, ledger, query
 
 
 def test_the_runs_page_offers_the_preview_form_and_the_sidebar_entry(client, auth,
-                                                                     ledger):  # noqa: F811
+                                                                     ledger):
     model, _accounts = ledger
     auth.login(role="support")
 
@@ -115,7 +114,7 @@ def test_the_runs_page_offers_the_preview_form_and_the_sidebar_entry(client, aut
     assert "Re-costing runs" in page and 'href="/credits/recost"' in page
 
 
-def test_cli_dry_run_writes_nothing(app, ledger, db):  # noqa: F811
+def test_cli_dry_run_writes_nothing(app, ledger, db):
     model, _accounts = ledger
     correct_past_price(model)
     before = total_cost(model.id)
@@ -131,7 +130,7 @@ def test_cli_dry_run_writes_nothing(app, ledger, db):  # noqa: F811
     assert db.session.scalar(select(func.count()).select_from(RecostRun)) == 0
 
 
-def test_cli_apply_then_again_changes_nothing(app, ledger, db):  # noqa: F811
+def test_cli_apply_then_again_changes_nothing(app, ledger, db):
     model, _accounts = ledger
     correct_past_price(model)
     args = ["usage", "recost", "--model", str(model.id), "--since", SINCE, "--apply",
@@ -148,7 +147,7 @@ def test_cli_apply_then_again_changes_nothing(app, ledger, db):  # noqa: F811
     assert total_cost(model.id) > Decimal(0)
 
 
-def test_cli_resume_and_bad_input(app, ledger, db):  # noqa: F811
+def test_cli_resume_and_bad_input(app, ledger, db):
     model, _accounts = ledger
     correct_past_price(model)
     run_id = recosting.start_run(model.id, START, None, ADMIN)
@@ -164,7 +163,7 @@ def test_cli_resume_and_bad_input(app, ledger, db):  # noqa: F811
     assert no_mode.exit_code == 2 and "--dry-run or --apply" in no_mode.output
 
 
-def test_applying_bad_input_starts_nothing(client, auth, ledger, db):  # noqa: F811
+def test_applying_bad_input_starts_nothing(client, auth, ledger, db):
     model, _accounts = ledger
     auth.login(role="admin")
 

@@ -11,38 +11,19 @@ from sqlalchemy import select
 from igny8.errors import ConflictError, ValidationFailed
 from igny8.models import AuditEntry
 from igny8.models.usage import RecostRun, UsageRecord
-from igny8.services import audit, recosting
+from igny8.services import recosting
 from tests.factories import AccountFactory, ImageModelFactory, TextModelFactory
-from tests.recost_support import (
+from tests.ledger import (
+    ADMIN,
+    CORRECTED_FROM,
     START,
     add_records,
     add_version,
+    correct_past_price,
     expected_costs,
     rollup_mismatches,
     total_cost,
 )
-
-CORRECTED_FROM = START + timedelta(days=4)
-ADMIN = audit.Actor("user", None, "admin@example.com")
-
-
-@pytest.fixture
-def ledger(db):
-    """A text model priced 0.15/0.60 since 1970, two accounts, 10 days x 3 records each."""
-    model = TextModelFactory(cached_input_price_per_1m=Decimal("0.075"))
-    accounts = [AccountFactory(name="Acme"), AccountFactory(name="Globex")]
-    add_version(model)
-    add_records(model, accounts)
-    return model, accounts
-
-
-def correct_past_price(model, **prices):
-    """Insert a version dated in the past (from day 4 of the records): the correction."""
-    add_version(model, CORRECTED_FROM, **{"input_price_per_1m": Decimal("0.20"),
-                                          "output_price_per_1m": Decimal("0.80"), **prices})
-    from igny8.extensions import db
-
-    db.session.commit()
 
 
 def test_preview_counts_the_records_after_the_correction(ledger):

@@ -1,11 +1,12 @@
-"""The test suite's own layout: modules share code through conftest, helpers and factories only."""
+"""The test suite's own layout: modules share code through conftest, helpers, factories and
+ledger (the usage ledger's test world) only."""
 import ast
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-SHARED = {"tests.helpers", "tests.factories"}
+SHARED = {"tests.helpers", "tests.factories", "tests.ledger"}
 
 
 def imported_test_modules(path: Path) -> set[str]:

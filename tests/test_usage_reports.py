@@ -10,7 +10,7 @@ from igny8.errors import ValidationFailed
 from igny8.services import usage_reports
 from igny8.services.usage_filters import parse_scope
 from tests.factories import AccountFactory, record_usage
-from tests.usage_sample import TOTAL_COST, create_sample, utc
+from tests.ledger import TOTAL_COST, create_sample, utc
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import error_of
-from tests.usage_sample import create_sample
+from tests.ledger import create_sample
 
 
 @pytest.fixture
@@ -84,10 +84,13 @@ def test_reports_need_a_key(read_api, sample):
         assert "Authorization: Bearer" in error_of(response)["message"]
 
 
-def test_the_costs_call_takes_the_same_queries_for_any_range(read_api, sample, count_queries):
+def test_the_costs_call_takes_the_same_queries_for_any_range(read_api, sample, count_queries, db):
     read_api.get("/api/v1/costs")  # the key's first use is recorded once
-    with count_queries() as short:
-        read_api.get("/api/v1/costs?group_by=account&start=2026-11-30&end=2026-11-30")
-    with count_queries() as long:
-        read_api.get("/api/v1/costs?group_by=account&start=2026-01-01&end=2026-12-01")
-    assert short.count == long.count <= 4  # the key, the rollup sums, the names (+ a check)
+    counts = []
+    for dates in ("start=2026-11-30&end=2026-11-30", "start=2026-01-01&end=2026-12-01"):
+        db.session.remove()  # a fresh session, as each request has outside the tests
+        with count_queries() as counter:
+            read_api.get(f"/api/v1/costs?group_by=account&{dates}")
+        counts.append(counter.count)
+    # the generation with the next price due, the key, the rollup sums, the names (+ a check)
+    assert counts[0] == counts[1] <= 5

@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from igny8.extensions import db
-from tests.usage_sample import create_sample
+from tests.ledger import create_sample
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import AccountFactory, TextModelFactory
-from tests.recost_support import START, add_records, add_version
+from tests.ledger import START, add_records, add_version
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from igny8.models.usage import RecostRun, UsageRecord
 from igny8.services import recost_jobs
 from tests.factories import AccountFactory, TextModelFactory
-from tests.recost_support import (
+from tests.ledger import (
     START,
     add_records,
     add_version,
