@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from pg_scratch import PG_ADMIN_URL, throwaway_database
+from usage_bulk import ROLLUP as ROLLUPS
 from sqlalchemy import text
 
 from igny8 import create_app
@@ -36,14 +37,6 @@ SELECT 'bench-' || g, 1 + g % 40, :model, :start + g * (interval '90 days' / :n)
        (1000 + g % 5000 - (1000 + g % 5000) / 10) * 150000 + (1000 + g % 5000) / 10 * 75000
          + (200 + g % 800) * 600000, :version, now()
 FROM generate_series(1, :n) AS g
-"""
-ROLLUPS = """
-INSERT INTO igny8_usage_daily (account_id, model_id, day, records, input_tokens,
-    cached_input_tokens, output_tokens, images, max_input_tokens, cost)
-SELECT account_id, model_id, (occurred_at AT TIME ZONE 'UTC')::date, count(*),
-       sum(input_tokens), sum(cached_input_tokens), sum(output_tokens), sum(images),
-       max(input_tokens), sum(cost)
-FROM igny8_usage_records GROUP BY 1, 2, 3
 """
 MISMATCHES = """
 SELECT count(*) FROM igny8_usage_daily d FULL JOIN (

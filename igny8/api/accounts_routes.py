@@ -5,9 +5,9 @@ import math
 
 import marshmallow as ma
 from flask.views import MethodView
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from igny8.admin.lists import paginate, phrase_clause
+from igny8.admin.lists import paginate, phrase_or_id_clause
 from igny8.api import examples
 from igny8.api.accounts_schemas import (
     AccountCreateSchema,
@@ -24,7 +24,6 @@ from igny8.api.spec import READS, WRITES, errors
 from igny8.extensions import db
 from igny8.models.accounts import Account
 from igny8.services import accounts
-from igny8.services.numbers import parse_id
 
 TAGS = ["accounts"]
 
@@ -32,11 +31,8 @@ TAGS = ["accounts"]
 def accounts_query(search: str, archived: str):
     """Accounts whose name holds `search` (or whose id it is), narrowed by `archived`, by name."""
     query = accounts.with_archived(select(Account), archived)
-    matches = phrase_clause((Account.name,), search)
+    matches = phrase_or_id_clause((Account.name,), Account.id, search)
     if matches is not None:
-        account_id = parse_id(search.strip().removeprefix("#"))
-        if account_id is not None:
-            matches = or_(matches, Account.id == account_id)
         query = query.where(matches)
     return query.order_by(Account.name, Account.id)
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from igny8.admin.lists import PageSlice, paginate, phrase_clause
+from igny8.admin.lists import PageSlice, paginate, phrase_or_id_clause
 from igny8 import lifecycle
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
@@ -59,11 +59,8 @@ def accounts_query(search: str, problem: str = "", archived: str = "active") -> 
         select(Account).options(selectinload(Account.integration_settings)), archived)
     if problem:
         query = query.where(Account.id.in_(accounts_with_problem(problem)))
-    matches = phrase_clause((Account.name,), search)
+    matches = phrase_or_id_clause((Account.name,), Account.id, search)
     if matches is not None:
-        account_id = parse_id(search.strip().removeprefix("#"))
-        if account_id is not None:
-            matches = or_(matches, Account.id == account_id)
         query = query.where(matches)
     return query.order_by(Account.name, Account.id)
 

@@ -13,9 +13,10 @@ from igny8.admin.lists.query import (
     matching_query,
     paginate,
     phrase_clause,
+    phrase_or_id_clause,
     words_clause,
 )
 
 __all__ = ["Action", "Column", "Filter", "ListOptions", "ListPage", "PageSlice", "RowLink",
            "build_list_page", "clamp_page", "clean_args", "like_pattern", "matching_query",
-           "paginate", "phrase_clause", "words_clause"]
+           "paginate", "phrase_clause", "phrase_or_id_clause", "words_clause"]

@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from igny8.admin.lists.declare import UNKNOWN, Filter, ListOptions
 from igny8.admin.lists.page import FacetChoice, ListPage, PageSlice
 from igny8.extensions import db
-from igny8.services.numbers import parse_page
+from igny8.services.numbers import parse_id, parse_page
 
 
 def like_pattern(text: str) -> str:
@@ -32,6 +32,13 @@ def phrase_clause(fields, text: str) -> ColumnElement[bool] | None:
         return None
     pattern = like_pattern(text)
     return or_(*(cast(column, Text).ilike(pattern, escape="\\") for column in fields))
+
+
+def phrase_or_id_clause(fields, id_column, text: str) -> ColumnElement[bool] | None:
+    """`text` in one of `fields`, or `text` (`7` or `#7`) as the row's id; None if blank."""
+    matches = phrase_clause(fields, text)
+    row_id = parse_id(text.strip().removeprefix("#")) if matches is not None else None
+    return matches if row_id is None else or_(matches, id_column == row_id)
 
 
 def words_clause(fields, text: str) -> ColumnElement[bool] | None:
