@@ -1,5 +1,6 @@
 """Account integration settings screens: list, per-account overrides, bulk set/clear."""
 import re
+from datetime import datetime, timezone
 from html import unescape
 
 import pytest
@@ -238,3 +239,16 @@ def test_forms_carry_csrf_tokens(client, auth, db, catalogue, app, monkeypatch):
     settings_form = page.split('action="/admin/settings/global"')[1]
     form = {"version": "1", "csrf_token": csrf_token(settings_form)}
     assert client.post("/admin/settings/global", data=form).status_code == 302
+
+
+def test_an_archived_account_posted_by_hand_is_not_changed_in_bulk(client, auth, db, catalogue):
+    active = AccountFactory(name="Acme")
+    archived = AccountFactory(name="Old Co", archived_at=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    db.session.commit()
+    auth.login("admin")
+    data = {"account_ids": [active.id, archived.id], "confirmed": "yes",
+            "action": f"dalle_model:{catalogue['dalle'].id}"}
+    response = client.post(BULK_URL, data=data)
+    assert response.status_code == 400
+    assert "Archived accounts are not changed in bulk: Old Co" in text(response)
+    assert db.session.scalars(select(IntegrationSettings)).all() == []

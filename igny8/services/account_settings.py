@@ -151,7 +151,8 @@ def update_account_settings(
 
 
 def load_accounts(account_ids: Iterable[int]) -> list[Account]:
-    """The accounts with these ids and their settings (two queries); unknown ids are refused."""
+    """The accounts with these ids and their settings (two queries); unknown or archived ids
+    are refused."""
     wanted = sorted(set(account_ids))
     query = (
         select(Account)
@@ -164,6 +165,11 @@ def load_accounts(account_ids: Iterable[int]) -> list[Account]:
     if unknown:
         ids = ", ".join(str(i) for i in sorted(unknown))
         raise ValidationFailed(f"Unknown accounts: {ids}", {"account_ids": f"unknown: {ids}"})
+    archived = [account.name for account in accounts if account.is_archived]
+    if archived:  # not offered by the page; refused when posted by hand
+        names = ", ".join(archived)
+        raise ValidationFailed(f"Archived accounts are not changed in bulk: {names}",
+                               {"account_ids": f"archived: {names}"})
     return list(accounts)
 
 
