@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from decimal import Decimal
 from typing import Any
 
@@ -78,6 +79,16 @@ def price_summary(model: Any) -> str:
         return f"{format_usd(model.price_per_image)} per image"
     return (f"{format_usd(model.input_price_per_1m)}/"
             f"{format_usd(model.output_price_per_1m)} per 1M tokens")
+
+
+def scheduled_note(model: Any, version: Any | None) -> str:
+    """` · $0.20/$0.80 per 1M tokens from 2027-01-01` when `version` (the model's next
+    scheduled price version) changes its prices; empty otherwise."""
+    if version is None:
+        return ""
+    upcoming = SimpleNamespace(model_type=model.model_type,
+                               **{name: getattr(version, name) for name in PRICE_FIELDS})
+    return f" · {price_summary(upcoming)} from {version.effective_from:%Y-%m-%d}"
 
 
 def dropdown_label(model: Any) -> str:

@@ -10,7 +10,7 @@ from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.services import audit, prices
 from igny8.services.catalogue import create_model
-from tests.helpers import form_values, text
+from tests.helpers import GLOBAL_URL, form_values, options, text
 
 USER = audit.Actor("user", None, "admin@example.com")
 PAST = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -130,3 +130,11 @@ def test_the_list_marks_a_scheduled_change_next_to_the_price_in_force(client, au
     listed = text(client.get("/admin/ai-models/?q=gpt-4o-mini"))
     assert "$0.15" in listed and "$0.20 from 2031-01-01" in listed
     assert 'class="badge text-bg-warning scheduled-price"' in listed
+
+
+def test_the_settings_dropdowns_mark_a_scheduled_change(client, auth, db, mini):
+    auth.login("admin")
+    page = text(client.get(GLOBAL_URL))
+    assert "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens · $0.20/$0.80 per 1M tokens" \
+        " from 2031-01-01" in options(page, "openai_model")
+    assert "from 2031-01-01" in " ".join(options(text(client.get(GLOBAL_URL)), "openai_model"))

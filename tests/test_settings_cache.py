@@ -36,7 +36,8 @@ def test_warm_cache_replaces_the_choice_query(client, auth, db, catalogue, count
     auth.login("admin")
     cold = count_get(client, db, count_queries, GLOBAL_URL)
     warm = count_get(client, db, count_queries, GLOBAL_URL)
-    assert warm == cold - 2  # the choice models and the follower counts come from the cache
+    # the choice models, their scheduled price changes and the follower counts: from the cache
+    assert warm == cold - 3
     TextModelFactory(model_name="gpt-5", display_name="GPT-5")
     db.session.commit()
     assert count_get(client, db, count_queries, GLOBAL_URL) == cold

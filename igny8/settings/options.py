@@ -11,6 +11,8 @@ from wtforms.widgets import Select, html_params
 
 from igny8 import caching, lifecycle
 from igny8.models import SLOTS, AIModelConfig
+from igny8.pricing import scheduled_note
+from igny8.services import prices
 from igny8.services.global_settings import SlotUsage, active_models_by_slot, slot_usage
 
 
@@ -36,14 +38,17 @@ class RenderedSlot:
 
 
 def render_slots(models_by_slot: Mapping[str, list[AIModelConfig]]) -> dict[str, RenderedSlot]:
-    """Every slot's options; a model offered by two slots gets its label computed once."""
+    """Every slot's options, each label with its scheduled price change (one query); a model
+    offered by two slots gets its label computed once."""
+    scheduled = prices.scheduled_changes()
     labels: dict[int, str] = {}
     rendered = {}
     for name, models in models_by_slot.items():
         parts = []
         for model in models:
             if model.id not in labels:
-                labels[model.id] = option_html(model.id, model.label)
+                label = model.label + scheduled_note(model, scheduled.get(model.id))
+                labels[model.id] = option_html(model.id, label)
             parts.append(labels[model.id])
         rendered[name] = RenderedSlot("".join(parts), frozenset(m.id for m in models))
     return rendered
