@@ -32,9 +32,10 @@ def create_app(config: object | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension instances to the app."""
-    from igny8 import cache_generation, models  # noqa: F401  (tables known before Alembic reads)
+    from igny8 import cache_generation, caching, models  # noqa: F401  (tables before Alembic)
 
     db.init_app(app)
+    app.teardown_request(caching.forget_generation)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -148,6 +148,15 @@ def _note_statement(state: ORMExecuteState) -> None:
         state.session.info[WROTE] = True
 
 
+def forget_generation(exc: BaseException | None = None) -> None:
+    """At the end of each request: the next request reads the generation afresh, even when it
+    shares the session's transaction (the test client inside one app context does; a served
+    request gets a new session anyway)."""
+    info = db.session().info
+    info.pop(GENERATION, None)
+    info.pop(NEXT_PRICE_DUE, None)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_at_transaction_end(session: Session, transaction: Any) -> None:
     """The next transaction reads the generation afresh."""
