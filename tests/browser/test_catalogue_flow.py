@@ -43,7 +43,7 @@ def add_model_through_the_form(page, screenshot) -> None:
     page.get_by_label("Type").select_option(label="Text")
     page.get_by_label("Active").check()
     page.get_by_label("Input price", exact=True).fill("twenty cents")
-    page.get_by_label("Output price").fill("1.25")
+    page.get_by_label("Output price", exact=True).fill("1.25")
     page.get_by_role("button", name="Add model").click()
 
     expect(page.get_by_text("Input price must be a number, e.g. 0.15.")).to_be_visible()

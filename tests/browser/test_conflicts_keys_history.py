@@ -43,7 +43,7 @@ def test_the_second_editor_applies_their_change_to_the_latest_version(
     first.goto(url)
     second.goto(url)
 
-    first.get_by_label("Output price").fill("0.70")
+    first.get_by_label("Output price", exact=True).fill("0.70")
     first.get_by_role("button", name="Save changes").click()
     expect(first.get_by_text("Saved GPT-4o Mini")).to_be_visible()
 
@@ -57,7 +57,7 @@ def test_the_second_editor_applies_their_change_to_the_latest_version(
     notes_row = conflict.locator("tr", has=second.locator("th", has_text="Notes"))
     expect(notes_row.locator(".mine")).to_contain_text("Cheaper from December")
     expect(second.get_by_label("Notes")).to_have_value("Cheaper from December")
-    expect(second.get_by_label("Output price")).to_have_value("0.70")
+    expect(second.get_by_label("Output price", exact=True)).to_have_value("0.70")
     expect(conflict.get_by_role("link", name="Reload the latest version")).to_have_attribute(
         "href", f"/admin/ai-models/{mini}/edit")
     screenshot(second, "edit-conflict")
