@@ -15,6 +15,15 @@ class DomainError(Exception):
         self.fields = dict(fields or {})
 
 
+class TakenMessage(str):
+    """A field message saying another row already holds the value: a conflict with stored
+    data, not a malformed value (the API answers 409 when every problem is one)."""
+
+
+class PricingMessage(str):
+    """A field message saying an active model lacks a price its type requires."""
+
+
 class ValidationFailed(DomainError):
     """Input broke one or more field rules; nothing was written."""
 

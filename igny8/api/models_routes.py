@@ -28,14 +28,14 @@ from igny8.api.spec import READS, WRITES, errors
 from igny8 import caching, lifecycle
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
-from igny8.errors import ConflictError, ValidationFailed
+from igny8.errors import ConflictError, PricingMessage, TakenMessage, ValidationFailed
 from igny8.pricing import REQUIRED_PRICES
 from igny8.services import catalogue, prices
 
 TAGS = ["models"]
-# The catalogue rules word every "another model of the provider holds this name" with "already".
-NAME_FIELDS, TAKEN = frozenset({"model_name", "aliases"}), "already"
-PRICING = "needs complete pricing"  # ...and every "an active model needs its prices" with this
+# The catalogue rules mark "another model of the provider holds this name" (TakenMessage) and
+# "an active model needs its prices" (PricingMessage) on the messages themselves.
+NAME_FIELDS = frozenset({"model_name", "aliases"})
 PRICING_FIELDS = frozenset({"is_active", *(f for fs in REQUIRED_PRICES.values() for f in fs)})
 # Serialised list pages per query and data generation: a warm request runs the key lookup and
 # the generation read.
@@ -87,9 +87,10 @@ def get_model_or_404(model_id: int) -> AIModelConfig:
 def is_state_conflict(fields: dict[str, str], stored: bool) -> bool:
     """Whether a refusal is only about other rows or the stored model, not the fields' syntax:
     a name or alias another model holds, or (on a change) a model left active without prices."""
-    pricing = stored and PRICING in fields.get("is_active", "")
+    pricing = stored and isinstance(fields.get("is_active"), PricingMessage)
     return bool(fields) and all(
-        (name in NAME_FIELDS and TAKEN in text) or (pricing and name in PRICING_FIELDS)
+        (name in NAME_FIELDS and isinstance(text, TakenMessage))
+        or (pricing and name in PRICING_FIELDS)
         for name, text in fields.items())
 
 

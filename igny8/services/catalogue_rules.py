@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from igny8.errors import PricingMessage, TakenMessage
 from igny8.extensions import db
 from igny8.models.catalogue import MODEL_TYPES, ORIGINS, PROVIDERS, AIModelConfig
 from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, missing_prices
@@ -107,7 +108,7 @@ def _pricing_errors(model: AIModelConfig) -> dict[str, str]:
         return {}
     errors = {field: f"{field} is required for an active {model.model_type} model"
               for field in missing}
-    errors["is_active"] = (
+    errors["is_active"] = PricingMessage(
         f"An active {model.model_type} model needs complete pricing; missing: "
         f"{', '.join(missing)}. Set the price or leave the model inactive."
     )
@@ -254,14 +255,16 @@ def _conflict_errors(model: AIModelConfig, others: Iterable[NamePair]) -> dict[s
     key = name_key(model.model_name)
     if key in names:
         # Named as stored: "GPT-4o-mini" and "gpt-4o-mini " are that same model.
-        errors["model_name"] = f"{model.provider} already has a model named {names[key]!r}"
+        errors["model_name"] = TakenMessage(
+            f"{model.provider} already has a model named {names[key]!r}")
     elif key in owners:
-        errors["model_name"] = f"{model.model_name!r} is already an alias of {owners[key]!r}"
+        errors["model_name"] = TakenMessage(
+            f"{model.model_name!r} is already an alias of {owners[key]!r}")
     if isinstance(model.aliases, list):
         taken = [alias for alias in model.aliases if name_key(alias) in owners]
         if taken:
-            errors["aliases"] = (f"Alias {taken[0]!r} already names "
-                                 f"{owners[name_key(taken[0])]!r} of {model.provider}")
+            errors["aliases"] = TakenMessage(f"Alias {taken[0]!r} already names "
+                                             f"{owners[name_key(taken[0])]!r} of {model.provider}")
     return errors
 
 
