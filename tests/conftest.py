@@ -13,7 +13,7 @@ from igny8 import create_app, lifecycle
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
 from tests.factories import create_catalogue
-from tests.helpers import TODAY, AuthActions, QueryCounter, app_with_tables
+from tests.helpers.app import TODAY, AuthActions, QueryCounter, app_with_tables
 from tests.ledger import recost_ledger
 
 PG_ADMIN_URL = os.environ.get(

@@ -12,9 +12,10 @@ from igny8.services.global_settings import update_global_settings
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory,
 )
-from tests.helpers import CATALOGUE_URL as BASE
-from tests.helpers import ApiClient, AuthActions
-from tests.helpers import model_form_data as form_data
+from tests.helpers.pages import CATALOGUE_URL as BASE
+from tests.helpers.api import ApiClient
+from tests.helpers.app import AuthActions
+from tests.helpers.pages import model_form_data as form_data
 
 LIST = BASE + "/?per_page=100"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

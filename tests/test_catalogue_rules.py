@@ -9,7 +9,8 @@ import pytest
 
 from igny8.errors import ValidationFailed
 from igny8.services.catalogue import create_model
-from tests.helpers import CATALOGUE_URL, model_count, model_form_data
+from tests.helpers.pages import CATALOGUE_URL, model_form_data
+from tests.helpers.rows import model_count
 
 TEXT = {"provider": "openai", "model_type": "text", "model_name": "gpt-4o-mini",
         "display_name": "GPT-4o Mini", "is_active": True, "input_price_per_1m": Decimal("0.15"),
@@ -98,7 +99,7 @@ def test_the_form_reports_its_own_and_the_catalogue_problems_at_once(client, aut
 def test_a_type_change_lists_the_accounts_that_fall_back_before_saving(client, auth, db):
     from igny8.models import AIModelConfig
     from tests.factories import IntegrationSettingsFactory, TextModelFactory
-    from tests.helpers import form_values
+    from tests.helpers.pages import form_values
 
     model = TextModelFactory(display_name="Spare text", model_name="spare")
     for name in ("Acme Ltd", "Northwind"):

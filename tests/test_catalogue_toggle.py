@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from igny8.catalogue.list_cache import LIST_CACHE
 from igny8.models.audit import AuditEntry
-from tests.helpers import AuthActions
+from tests.helpers.app import AuthActions
 from tests.factories import TextModelFactory
 
 BASE = "/admin/ai-models"

@@ -10,9 +10,9 @@ from igny8.models import Account, AIModelConfig, GlobalIntegrationSettings
 from igny8.models.audit import AuditEntry
 from igny8.services.usage import Usage
 from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory
-from tests.helpers import CATALOGUE_URL as BASE
-from tests.helpers import model_count
-from tests.helpers import model_form_data as form_data
+from tests.helpers.pages import CATALOGUE_URL as BASE
+from tests.helpers.rows import model_count
+from tests.helpers.pages import model_form_data as form_data
 
 
 def text_of(response) -> str:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.helpers import text
+from tests.helpers.pages import text
 from igny8.models import Account
 from tests.ledger import create_sample, utc
 

@@ -6,12 +6,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from igny8.services import audit, catalogue
-from tests.helpers import TODAY
+from tests.helpers.app import TODAY
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.helpers import commit, text
+from tests.helpers.pages import text
+from tests.helpers.rows import commit
 
 RECENT = date(2026, 11, 25)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from igny8.models import AIModelConfig, GlobalIntegrationSettings, IntegrationSettings
 from tests.factories import AccountFactory, GlobalSettingsFactory, IntegrationSettingsFactory
-from tests.helpers import CATALOGUE_URL, form_values, text
+from tests.helpers.pages import CATALOGUE_URL, form_values, text
 
 GLOBAL_URL = "/admin/settings/global"
 

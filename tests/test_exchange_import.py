@@ -12,7 +12,7 @@ from igny8.services import exchange
 from igny8.services.audit import CLI, Actor
 from igny8.services.catalogue import find_by_name, list_models, update_model
 from igny8.services.exchange_records import to_csv, to_json
-from tests.helpers import audit_rows, model_count
+from tests.helpers.rows import audit_rows, model_count
 
 pytestmark = pytest.mark.catalogue("shipped")
 LITELLM = {

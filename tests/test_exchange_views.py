@@ -11,7 +11,9 @@ from sqlalchemy import select
 from igny8.models import AuditEntry
 from igny8.services import exchange_uploads
 from igny8.services.catalogue import find_by_name
-from tests.helpers import CATALOGUE_URL, AuthActions, model_count, text
+from tests.helpers.app import AuthActions
+from tests.helpers.pages import CATALOGUE_URL, text
+from tests.helpers.rows import model_count
 
 pytestmark = pytest.mark.catalogue("shipped")
 SAMPLE = {"gpt-4o-mini": {"litellm_provider": "openai", "mode": "chat",
@@ -54,7 +56,7 @@ def test_the_list_export_honours_filters_and_search(client, auth, catalogue):
                                            ("litellm", "application/json")])
 def test_the_api_export_needs_only_read_scope(app, client, catalogue, fmt, mimetype):
     from igny8.services import api_keys
-    from tests.helpers import ApiClient
+    from tests.helpers.api import ApiClient
     _, raw = api_keys.create_key("reporting", "read", actor="cli")
     api = ApiClient(app, client, raw)
     response = api.get(f"/api/v1/models/export?format={fmt}&provider=anthropic")

@@ -9,7 +9,7 @@ from igny8 import create_app
 from igny8 import config
 from igny8.extensions import db
 from igny8.models import GLOBAL_SETTINGS_ID, AIModelConfig, GlobalIntegrationSettings
-from tests.helpers import AuthActions
+from tests.helpers.app import AuthActions
 
 pytestmark = pytest.mark.migrations
 

@@ -7,9 +7,10 @@ import pytest
 from igny8 import lifecycle
 from igny8.errors import ValidationFailed
 from igny8.services import catalogue
-from tests.helpers import TODAY
+from tests.helpers.app import TODAY
 from tests.factories import ImageModelFactory, TextModelFactory
-from tests.helpers import commit, model_form_data, options, text
+from tests.helpers.pages import model_form_data, options, text
+from tests.helpers.rows import commit
 
 BASE = "/admin/ai-models"
 

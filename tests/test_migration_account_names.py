@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from igny8.extensions import db
-from tests.helpers import named_objects_in_database, reflect
+from tests.helpers.schema import named_objects_in_database, reflect
 
 pytestmark = [
     pytest.mark.migrations,

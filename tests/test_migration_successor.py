@@ -3,7 +3,7 @@ import flask_migrate
 import sqlalchemy as sa
 
 from igny8.extensions import db
-from tests.helpers import named_objects_in_database
+from tests.helpers.schema import named_objects_in_database
 
 TABLE = "igny8_ai_model_config"
 FK = f"fk_{TABLE}_successor_id_{TABLE}"

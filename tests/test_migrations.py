@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 
 from igny8.extensions import db
 from igny8.services import usage as usage_service
-from tests.helpers import named_objects_in_database, named_objects_in_models, reflect
+from tests.helpers.schema import named_objects_in_database, named_objects_in_models, reflect
 
 pytestmark = [
     pytest.mark.migrations,

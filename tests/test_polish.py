@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.factories import TextModelFactory
-from tests.helpers import CATALOGUE_URL, form_values, model_form_data, text
+from tests.helpers.pages import CATALOGUE_URL, form_values, model_form_data, text
 
 
 def test_the_favicon_and_the_script_are_linked_and_served(client, auth):

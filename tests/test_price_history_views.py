@@ -10,7 +10,7 @@ from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.services import audit, prices
 from igny8.services.catalogue import create_model
-from tests.helpers import GLOBAL_URL, form_values, options, text
+from tests.helpers.pages import GLOBAL_URL, form_values, options, text
 
 USER = audit.Actor("user", None, "admin@example.com")
 PAST = datetime(2026, 6, 1, tzinfo=timezone.utc)

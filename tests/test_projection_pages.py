@@ -16,7 +16,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.helpers import GLOBAL_URL, selected, text
+from tests.helpers.pages import GLOBAL_URL, selected, text
 from tests.ledger import record, version
 
 

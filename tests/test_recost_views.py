@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from igny8.models.usage import RecostRun
 from igny8.pricing import format_usd
 from igny8.services import recost_jobs, recosting
-from tests.helpers import text
+from tests.helpers.pages import text
 from tests.ledger import ADMIN, START, correct_past_price, rollup_mismatches, total_cost
 
 SINCE = START.date().isoformat()

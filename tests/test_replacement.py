@@ -13,7 +13,7 @@ from tests.factories import (
     TextModelFactory,
 )
 from igny8.models import AuditEntry
-from tests.helpers import commit
+from tests.helpers.rows import commit
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from igny8.services import api_keys, replacement
 from tests.factories import (
     AccountFactory, GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory,
 )
-from tests.helpers import app_with_tables
+from tests.helpers.app import app_with_tables
 
 ROUNDS = 20
 

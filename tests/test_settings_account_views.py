@@ -12,7 +12,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.helpers import options, selected, text
+from tests.helpers.pages import options, selected, text
 
 ACCOUNTS_URL = "/admin/settings/accounts"
 BULK_URL = "/admin/settings/accounts/bulk"

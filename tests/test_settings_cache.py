@@ -11,7 +11,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.helpers import GLOBAL_URL, options, selected, text
+from tests.helpers.pages import GLOBAL_URL, options, selected, text
 
 GPT4 = "GPT-4o (gpt-4o) - $2.50/$10.00 per 1M tokens"
 MINI = "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"

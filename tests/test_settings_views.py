@@ -12,7 +12,7 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.helpers import GLOBAL_URL, options, selected, text
+from tests.helpers.pages import GLOBAL_URL, options, selected, text
 
 
 def form_data(models, version, **overrides):

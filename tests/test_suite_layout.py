@@ -1,12 +1,16 @@
-"""The test suite's own layout: modules share code through conftest, helpers, factories and
-ledger (the usage ledger's test world) only."""
+"""The test suite's own layout: modules share code through conftest, the helpers package, factories
+and ledger (the usage ledger's test world) only."""
 import ast
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-SHARED = {"tests.helpers", "tests.factories", "tests.ledger"}
+SHARED = {
+    "tests.factories", "tests.ledger",
+    *(f"tests.helpers.{topic}"
+      for topic in ("api", "app", "concurrency", "pages", "rows", "schema")),
+}
 
 
 def imported_test_modules(path: Path) -> set[str]:
@@ -24,3 +28,8 @@ def imported_test_modules(path: Path) -> set[str]:
                          ids=lambda path: str(path.relative_to(TESTS)))
 def test_no_module_imports_another_test_module_or_a_conftest(path):
     assert imported_test_modules(path) == set()
+
+
+@pytest.mark.parametrize("name", sorted(SHARED))
+def test_every_shared_module_exists(name):
+    assert (TESTS.parent / (name.replace(".", "/") + ".py")).is_file()

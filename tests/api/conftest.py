@@ -1,10 +1,10 @@
-"""API fixtures: keys and clients that send them (tests.helpers.ApiClient checks the spec)."""
+"""API fixtures: keys and clients that send them (tests.helpers.api.ApiClient checks the spec)."""
 from __future__ import annotations
 
 import pytest
 
 from igny8.services import api_keys
-from tests.helpers import ApiClient
+from tests.helpers.api import ApiClient
 
 
 @pytest.fixture

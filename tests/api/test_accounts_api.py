@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from igny8.models import Account, AuditEntry
 from tests.factories import AccountFactory
-from tests.helpers import error_of
+from tests.helpers.api import error_of
 
 
 def stored(db) -> list[tuple[str, bool]]:

@@ -1,5 +1,5 @@
 """Who the history credits: the API key for a key-authenticated call, even beside a session."""
-from tests.helpers import audit_rows
+from tests.helpers.rows import audit_rows
 
 
 def test_a_key_call_from_a_signed_in_browser_is_credited_to_the_key(api, auth, db, catalogue):

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from igny8.models import AIModelConfig, ApiKey
 from igny8.services import api_keys
-from tests.helpers import commit, error_of
+from tests.helpers.api import error_of
+from tests.helpers.rows import commit
 from tests.factories import AccountFactory, TextModelFactory
 
 WRITES = [

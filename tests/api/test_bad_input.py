@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.helpers import check_error_shape, commit, error_of, model_count, openapi_for
+from tests.helpers.api import check_error_shape, error_of, openapi_for
+from tests.helpers.rows import commit, model_count
 from tests.factories import AccountFactory, TextModelFactory
 
 HUGE = "9" * 30

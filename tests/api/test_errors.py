@@ -2,7 +2,7 @@
 import pytest
 
 from igny8.services import catalogue
-from tests.helpers import error_of
+from tests.helpers.api import error_of
 
 
 @pytest.fixture

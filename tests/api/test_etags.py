@@ -1,7 +1,8 @@
 """ETag on single resources (the version), If-Match as the expected version (409 when stale)."""
 import pytest
 
-from tests.helpers import commit, error_of
+from tests.helpers.api import error_of
+from tests.helpers.rows import commit
 from tests.factories import AccountFactory, TextModelFactory
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from igny8.models import IntegrationSettings
-from tests.helpers import TODAY
+from tests.helpers.app import TODAY
 from tests.factories import IntegrationSettingsFactory, TextModelFactory
-from tests.helpers import commit
+from tests.helpers.rows import commit
 
 
 def test_api_returns_state_and_successor_and_accepts_it(api, db):

@@ -4,11 +4,7 @@ import pytest
 
 from igny8.extensions import db
 from igny8.services import api_keys
-from tests.helpers import (
-    named_objects_in_database,
-    named_objects_in_models,
-    reflect,
-)
+from tests.helpers.schema import named_objects_in_database, named_objects_in_models, reflect
 
 pytestmark = pytest.mark.migrations
 TABLE = "igny8_api_keys"

@@ -1,7 +1,7 @@
 """The API refuses a model breaking several catalogue rules with every field at once."""
 from igny8.api.models_routes import is_state_conflict
 from igny8.errors import PricingMessage, TakenMessage
-from tests.helpers import model_count
+from tests.helpers.rows import model_count
 
 
 def test_the_api_reports_every_rule_at_once(api, db):

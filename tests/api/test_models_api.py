@@ -1,7 +1,8 @@
 """/api/v1/models: listing with filters and pages, reading one."""
 import pytest
 
-from tests.helpers import commit, error_of
+from tests.helpers.api import error_of
+from tests.helpers.rows import commit
 from tests.factories import ImageModelFactory, TextModelFactory
 
 

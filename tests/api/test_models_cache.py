@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from igny8.api.models_routes import LIST_PAGES
 from igny8.services import catalogue as catalogue_service
-from tests.helpers import commit
+from tests.helpers.rows import commit
 from tests.factories import TextModelFactory
 
 URL = "/api/v1/models?provider=openai&per_page=100"

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from igny8.models import AIModelConfig
-from tests.helpers import audit_rows, commit, error_of, model_count
+from tests.helpers.api import error_of
+from tests.helpers.rows import audit_rows, commit, model_count
 from tests.factories import GlobalSettingsFactory, IntegrationSettingsFactory
 
 MISSING = object()

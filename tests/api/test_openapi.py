@@ -7,7 +7,7 @@ from openapi_spec_validator import validate
 
 from igny8.services.numbers import PRICE_PATTERN
 from igny8.services.text import VISIBLE_PATTERN
-from tests.helpers import check_error_shape
+from tests.helpers.api import check_error_shape
 
 OPERATIONS = {
     ("get", "/api/v1/models"), ("post", "/api/v1/models"),

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from igny8.models import AIModelConfig
 from igny8.models.prices import ModelPriceVersion
-from tests.helpers import error_of
+from tests.helpers.api import error_of
 
 NEW = {"input_price_per_1m": "0.20", "output_price_per_1m": "0.80"}
 

@@ -7,7 +7,7 @@ import pytest
 
 from igny8.extensions import db
 from tests.factories import AccountFactory, ImageModelFactory, TextModelFactory
-from tests.helpers import error_of
+from tests.helpers.api import error_of
 from tests.ledger import record, version
 
 URL = "/api/v1/cost/projection"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import error_of
+from tests.helpers.api import error_of
 from tests.ledger import create_sample
 
 

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from igny8.errors import ValidationFailed
 from igny8.models import AuditEntry, GlobalIntegrationSettings, IntegrationSettings
 from igny8.services import account_settings, global_settings
-from tests.helpers import commit, error_of
+from tests.helpers.api import error_of
+from tests.helpers.rows import commit
 from tests.factories import (
     AccountFactory,
     GlobalSettingsFactory,

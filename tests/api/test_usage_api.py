@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.helpers import error_of
+from tests.helpers.api import error_of
 from tests.factories import make_ledger
 from tests.factories import sent_record as record
-from tests.helpers import rollup_rows, stored_records, sums_agree
+from tests.helpers.rows import rollup_rows, stored_records, sums_agree
 
 URL = "/api/v1/usage"
 

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from igny8.config import REPO_ROOT
 from igny8.extensions import db
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.helpers import app_with_tables
+from tests.helpers.app import app_with_tables
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select, update
 
 from igny8.extensions import db
 from igny8.models import AuditEntry, LoginAttempt, User
-from tests.helpers import Browser, fire_together
+from tests.helpers.concurrency import Browser, fire_together
 from tests.factories import TEST_PASSWORD, UserFactory
 
 ROUNDS = 24

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from igny8.auth import throttle
 from igny8.extensions import db
 from igny8.models import LoginAttempt, User
-from tests.helpers import Browser, fire_together
+from tests.helpers.concurrency import Browser, fire_together
 from tests.factories import UserFactory
 
 PARALLEL = 48

@@ -20,7 +20,7 @@ from igny8.services import audit, prices
 from igny8.services.locking import lock_models
 from tests.factories import AccountFactory, make_ledger
 from tests.factories import sent_record as record
-from tests.helpers import sums_agree
+from tests.helpers.rows import sums_agree
 
 ROUNDS = 10
 URL = "/api/v1/usage"

@@ -1,0 +1,51 @@
+"""Rows as the database has them: catalogue counts, history entries, usage records and rollups."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from igny8.extensions import db
+from igny8.models import AIModelConfig, AuditEntry, UsageDaily, UsageRecord
+
+
+def commit() -> None:
+    """Commit what factories flushed, so the API sees it."""
+    db.session.commit()
+
+
+def model_count(db) -> int:
+    """How many catalogue rows exist."""
+    return db.session.scalar(select(func.count()).select_from(AIModelConfig))
+
+
+def audit_rows(db, object_type="ai_model"):
+    """Audit entries of one object type, oldest first."""
+    query = select(AuditEntry).where(AuditEntry.object_type == object_type)
+    return db.session.scalars(query.order_by(AuditEntry.id)).all()
+
+
+def stored_records() -> list[UsageRecord]:
+    """Every stored record, by id."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(UsageRecord).order_by(UsageRecord.id)))
+
+
+def rollup_rows() -> list[tuple]:
+    """Every rollup row as (account, model, day, records, in, cached, out, images, cost)."""
+    db.session.expire_all()
+    return [(r.account_id, r.model_id, r.day, r.records, r.input_tokens, r.cached_input_tokens,
+             r.output_tokens, r.images, r.cost)
+            for r in db.session.scalars(select(UsageDaily).order_by(
+                UsageDaily.account_id, UsageDaily.model_id, UsageDaily.day))]
+
+
+def sums_agree() -> bool:
+    """Whether the rollups hold exactly the sums of the records, per account x model."""
+    columns = ("input_tokens", "cached_input_tokens", "output_tokens", "images", "cost")
+
+    def sums(model, count):
+        query = select(model.account_id, model.model_id, count,
+                       *(func.sum(getattr(model, c)) for c in columns)).group_by(
+            model.account_id, model.model_id).order_by(model.account_id, model.model_id)
+        return [tuple(row) for row in db.session.execute(query)]
+
+    return sums(UsageRecord, func.count()) == sums(UsageDaily, func.sum(UsageDaily.records))
