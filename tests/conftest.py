@@ -12,7 +12,7 @@ import pytest
 from igny8 import create_app, lifecycle
 from igny8.config import TestingConfig
 from igny8.extensions import db as _db
-from tests.factories import create_catalogue
+from tests.catalogues import create_catalogue
 from tests.helpers.app import TODAY, AuthActions, QueryCounter, app_with_tables
 from tests.ledger import recost_ledger
 
@@ -170,7 +170,7 @@ def catalogue_session(db):
 
 @pytest.fixture
 def make_catalogue(catalogue_session):
-    """`make_catalogue(name="settings", **changes)`: a CATALOGUES entry (factories), committed."""
+    """`make_catalogue(name="settings", **changes)`: a tests.catalogues entry, committed."""
     def make(name: str = "settings", **changes):
         with catalogue_session():
             return create_catalogue(name, **changes)

@@ -1,14 +1,11 @@
 """factory_boy factories for the igny8 models, bound to the Flask-SQLAlchemy session."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from functools import cache, partial
+from functools import cache
 
 import factory
-from flask import current_app
 from factory.alchemy import SQLAlchemyModelFactory
 
 from igny8.extensions import db
@@ -23,7 +20,6 @@ from igny8.models import (
     User,
 )
 from igny8.services.usage_store.rollups import apply_deltas, deltas_for_records
-from igny8.services.seed import seed_catalogue
 from werkzeug.security import generate_password_hash
 
 TEST_PASSWORD = "correct horse battery"
@@ -170,145 +166,3 @@ class UserFactory(BaseFactory):
     role = "admin"
     is_active = True
     password_hash = factory.LazyAttribute(lambda o: password_hash_for(o.password))
-
-
-def named(factory_class: type[BaseFactory], trait: str, **fields) -> Callable[[], AIModelConfig]:
-    """One named catalogue row: the factory with one trait on, plus field overrides."""
-    return partial(factory_class, **{trait: True}, **fields)
-
-
-@dataclass(frozen=True)
-class CatalogueSpec:
-    """Catalogue rows by key, and the global settings and account overrides pointing at them.
-
-    `global_settings` maps a settings column to a row key, `overrides` an account name to its
-    config (key -> row key); `result` is "rows" (dict), "tuple" (rows in order) or "ids".
-    `seed` starts from the shipped catalogue (`flask catalogue seed`), keyed by model_name.
-    """
-
-    rows: dict[str, Callable[[], AIModelConfig]] = field(default_factory=dict)
-    global_settings: dict[str, str] = field(default_factory=dict)
-    overrides: dict[str, dict[str, str]] = field(default_factory=dict)
-    result: str = "rows"
-    seed: bool = False
-
-    def create(self):
-        """Flush the rows in order (ids follow it), then what points at them."""
-        rows = self._seeded() if self.seed else {}
-        rows.update({key: make() for key, make in self.rows.items()})
-        if self.global_settings:
-            GlobalSettingsFactory(**{column: rows[key].id
-                                     for column, key in self.global_settings.items()})
-        for account, config in self.overrides.items():
-            IntegrationSettingsFactory(account=AccountFactory(name=account),
-                                       config={name: rows[key].id for name, key in config.items()})
-        if self.result == "ids":
-            return {key: row.id for key, row in rows.items()}
-        return tuple(rows.values()) if self.result == "tuple" else rows
-
-    @staticmethod
-    def _seeded() -> dict[str, AIModelConfig]:
-        """The shipped catalogue and global settings, rows by model_name."""
-        seed_catalogue(current_app.config["IGNY8_DEFAULT_MODELS"])
-        return {row.model_name: row for row in db.session.scalars(db.select(AIModelConfig))}
-
-
-text, image = partial(named, TextModelFactory), partial(named, ImageModelFactory)
-# The catalogues tests start from, by name; a module picks one with pytest.mark.catalogue(name).
-CATALOGUES = {
-    # Every kind the slot rules tell apart: OpenAI, Anthropic, image, inactive text and image.
-    "settings": CatalogueSpec({
-        "gpt": text("gpt_4o_mini"), "gpt4": text("gpt_4o"), "old_gpt": text("gpt_35_turbo"),
-        "claude": text("claude_3_haiku"), "dalle": image("dall_e_3"),
-        "flux": image("flux_11_pro"), "old_flux": image("runware_old"),
-    }),
-    # The configured defaults (matched by model_name) plus a few others.
-    "resolution": CatalogueSpec({
-        "mini": text("gpt_4o_mini"), "gpt4o": text("gpt_4o"), "old": text("gpt_35_turbo"),
-        "claude": text("claude_35_sonnet"), "dalle": image("dall_e_3"),
-        "flux": image("flux_11_pro"),
-    }),
-    # The API's models: one inactive, one with an alias.
-    "api": CatalogueSpec({
-        "mini": text("gpt_4o_mini", aliases=["gpt-4o-mini-2024-07-18"]),
-        "turbo": text("gpt_4_turbo"), "claude": text("claude_35_sonnet"),
-        "dalle": image("dall_e_3"),
-    }),
-    # The API's settings: one model of every kind the slots need, an inactive one.
-    "api_settings": CatalogueSpec({
-        "mini": text("gpt_4o_mini"), "gpt4": text("gpt_4_turbo", is_active=True),
-        "old": text("gpt_35_turbo", display_name="GPT-3.5"),
-        "claude": text("claude_35_sonnet"), "dalle": image("dall_e_3"),
-        "flux": image("flux_11_pro"),
-    }),
-    # The list screens: one model the global settings use, one an account overrides to, one idle.
-    "listing": CatalogueSpec(
-        {"mini": text("gpt_4o_mini", cached_input_price_per_1m=Decimal("0.075"),
-                      aliases=["4o-mini"]),
-         "claude": text("claude_3_haiku"), "flux": image("runware_flux")},
-        global_settings={"openai_model_id": "mini"},
-        overrides={"Acme Ltd": {"text_model_id": "claude"}}, result="tuple",
-    ),
-    # The shipped catalogue, an account overriding to Claude 3 Haiku; ids by model_name.
-    "shipped": CatalogueSpec(
-        seed=True, overrides={"Northwind Media": {"text_model_id": "claude-3-haiku-20240307"}},
-        result="ids",
-    ),
-}
-
-
-def create_catalogue(name: str = "settings", **changes):
-    """Flush the catalogue CATALOGUES[name], with `changes` to its CatalogueSpec fields."""
-    return replace(CATALOGUES[name], **changes).create()
-
-
-# --- the usage ledger's world: costs worked by hand in the ledger tests ---------------------
-
-JANUARY = datetime(2026, 1, 1, tzinfo=timezone.utc)  # every model's first version starts
-JUNE = datetime(2026, 6, 1, tzinfo=timezone.utc)  # the text model's second version starts
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """Ids of the rows usage records point at."""
-
-    account: int
-    archived: int
-    text: int
-    image: int
-    unpriced: int  # a text model whose only version lacks the output price
-    no_versions: int  # a text model without any price version
-    text_v1: int
-    text_v2: int
-
-
-def make_ledger() -> Ledger:
-    """Flush and commit the world: gpt-4o-mini with two versions (the second with a tier)."""
-    account, archived = AccountFactory(name="Acme Publishing"), AccountFactory(
-        name="Old Shop", archived_at=datetime(2026, 5, 1, tzinfo=timezone.utc))
-    text = TextModelFactory(gpt_4o_mini=True)
-    image = ImageModelFactory(dall_e_3=True)
-    unpriced, no_versions = TextModelFactory(), TextModelFactory()
-    v1 = PriceVersionFactory(model_id=text.id, effective_from=JANUARY,
-                             input_price_per_1m=Decimal("0.15"),
-                             cached_input_price_per_1m=Decimal("0.075"),
-                             output_price_per_1m=Decimal("0.60"))
-    v2 = PriceVersionFactory(model_id=text.id, effective_from=JUNE,
-                             input_price_per_1m=Decimal("0.20"),
-                             output_price_per_1m=Decimal("0.80"),
-                             tier_threshold_tokens=200_000,
-                             tier_input_price_per_1m=Decimal("0.40"),
-                             tier_output_price_per_1m=Decimal("1.60"))
-    PriceVersionFactory(model_id=image.id, effective_from=JANUARY, price_per_image=Decimal("0.04"))
-    PriceVersionFactory(model_id=unpriced.id, effective_from=JANUARY,
-                        input_price_per_1m=Decimal("1"))
-    db.session.commit()
-    return Ledger(account.id, archived.id, text.id, image.id, unpriced.id, no_versions.id,
-                  v1.id, v2.id)
-
-
-def sent_record(ledger: Ledger, request_id: str = "req-1", **fields) -> dict:
-    """A good text record of the ledger's account (March: the first version), with changes."""
-    return {"request_id": request_id, "account_id": ledger.account, "model_id": ledger.text,
-            "occurred_at": "2026-03-01T10:00:00Z", "input_tokens": 1000,
-            "cached_input_tokens": 400, "output_tokens": 500, **fields}

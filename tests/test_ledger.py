@@ -9,9 +9,9 @@ import pytest
 from igny8.errors import ValidationFailed
 from igny8.services import audit, ledger
 from igny8.services.usage_store import records as usage_records
-from tests.factories import make_ledger
-from tests.factories import sent_record as record
 from tests.helpers.rows import rollup_rows, stored_records, sums_agree
+from tests.ingest_world import make_ledger
+from tests.ingest_world import sent_record as record
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The test suite's own layout: modules share code through conftest, the helpers package, factories
-and ledger (the usage ledger's test world) only."""
+"""The test suite's own layout: modules share code through conftest, the helpers package, factories,
+the named catalogues and the ledger's test worlds (ledger, ingest_world) only."""
 import ast
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 SHARED = {
-    "tests.factories", "tests.ledger",
+    "tests.factories", "tests.catalogues", "tests.ledger", "tests.ingest_world",
     *(f"tests.helpers.{topic}"
       for topic in ("api", "app", "concurrency", "pages", "rows", "schema")),
 }

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import make_ledger
 from tests.helpers.rows import rollup_rows, stored_records, sums_agree
+from tests.ingest_world import make_ledger
 
 HEADER = "request_id,account_id,model_id,occurred_at,slot,input_tokens,cached_input_tokens," \
          "output_tokens,images\n"

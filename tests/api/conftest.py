@@ -36,5 +36,5 @@ def read_api(app, client, make_key):
 
 @pytest.fixture
 def catalogue_name() -> str:
-    """The API tests' catalogue: tests.factories.CATALOGUES["api"]."""
+    """The API tests' catalogue: tests.catalogues.CATALOGUES["api"]."""
     return "api"

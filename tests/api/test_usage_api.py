@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from tests.helpers.api import error_of
-from tests.factories import make_ledger
-from tests.factories import sent_record as record
 from tests.helpers.rows import rollup_rows, stored_records, sums_agree
+from tests.ingest_world import make_ledger
+from tests.ingest_world import sent_record as record
 
 URL = "/api/v1/usage"
 

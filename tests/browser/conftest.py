@@ -134,5 +134,5 @@ def catalogue_session(live_db) -> Callable:
 
 @pytest.fixture
 def catalogue_name() -> str:
-    """Browser tests start from the shipped catalogue (tests.factories.CATALOGUES["shipped"])."""
+    """Browser tests start from the shipped catalogue (tests.catalogues.CATALOGUES["shipped"])."""
     return "shipped"

@@ -18,9 +18,10 @@ from igny8.extensions import db
 from igny8.models import Account, ModelPriceVersion, UsageRecord
 from igny8.services import audit, prices
 from igny8.services.locking import lock_models
-from tests.factories import AccountFactory, make_ledger
-from tests.factories import sent_record as record
+from tests.factories import AccountFactory
 from tests.helpers.rows import sums_agree
+from tests.ingest_world import make_ledger
+from tests.ingest_world import sent_record as record
 
 ROUNDS = 10
 URL = "/api/v1/usage"
