@@ -2,24 +2,21 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, and_, bindparam, cast, inspect, or_, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from igny8.errors import ResolutionError
 from igny8.extensions import db
 from igny8.models import GLOBAL_SETTINGS_ID, Account, AIModelConfig, GlobalIntegrationSettings
-from igny8.models import IntegrationSettings, Slot, get_slot
+from igny8.models import Slot, get_slot
+from igny8.services.resolution_reads import account_id_of, load_models, settings_by_account
 
 log = logging.getLogger(__name__)
 IMAGE_SLOTS = {"openai": "dalle_model", "runware": "runware_model"}
 MAX_MODEL_ID = 2**63 - 1  # BIGINT: larger numbers cannot be ids
-PLAIN_NAME = re.compile(r"[ !#-\[\]-~]+")  # printable ASCII except " and \ (JSON escapes them)
 
 
 @dataclass(frozen=True)
@@ -105,61 +102,6 @@ def _default_attempt(slot: Slot, name: str | None, models) -> _Attempt:
     return _candidate(slot, label, usable)
 
 
-def _account_id(account: Account) -> int:
-    """The account's id, read from its identity so an expired account is not reloaded."""
-    identity = inspect(account).identity
-    return identity[0] if identity else account.id
-
-
-def _loaded_settings(account: Account) -> tuple[bool, IntegrationSettings | None]:
-    """(True, settings) when the account's settings and their config are already in memory."""
-    if "integration_settings" in inspect(account).unloaded:
-        return False, None
-    settings = account.integration_settings
-    if settings is not None and "config" in inspect(settings).unloaded:
-        return False, None
-    return True, settings
-
-
-def _settings_by_account(accounts: Iterable[Account]) -> dict[int, IntegrationSettings | None]:
-    """Every account's integration settings; those not in memory come from one query."""
-    found: dict[int, IntegrationSettings | None] = {}
-    to_load: dict[int, Account] = {}
-    for account in accounts:
-        loaded, settings = _loaded_settings(account)
-        if loaded:
-            found[_account_id(account)] = settings
-        else:
-            to_load[_account_id(account)] = account
-    if to_load:
-        # Literal ints: no bound-parameter limit however many accounts come in.
-        ids = bindparam("account_ids", sorted(to_load), expanding=True, literal_execute=True)
-        query = select(IntegrationSettings).where(IntegrationSettings.account_id.in_(ids))
-        rows = {row.account_id: row for row in db.session.scalars(query)}
-        for account_id, account in to_load.items():
-            found[account_id] = rows.get(account_id)
-            set_committed_value(account, "integration_settings", rows.get(account_id))
-    return found
-
-
-def _default_condition(slot: Slot, name: str):
-    """SQL for the slot's models called `name` or aliased so; may match more, never less."""
-    kind = slot.matching_query().whereclause
-    if not PLAIN_NAME.fullmatch(name):
-        return kind  # JSON text may escape such a name: load the slot's kind, match in Python
-    # Aliases are a JSON list of strings; their text holds `"name"` verbatim for plain names.
-    alias = cast(AIModelConfig.aliases, String).contains(f'"{name}"', autoescape=True)
-    return and_(kind, or_(AIModelConfig.model_name == name, alias))
-
-
-def _load_models(ids: set[int], defaults: dict[Slot, str]) -> dict[int, AIModelConfig]:
-    """In one query, the models with these ids and those the default names may match."""
-    id_list = bindparam("model_ids", sorted(ids), expanding=True, literal_execute=True)
-    conditions = [_default_condition(slot, name) for slot, name in defaults.items()]
-    query = select(AIModelConfig).where(or_(AIModelConfig.id.in_(id_list), *conditions))
-    return {model.id: model for model in db.session.scalars(query)}
-
-
 def _load_facts(slots: list[Slot], overrides: Iterable[Any]) -> dict[str, _SlotFacts]:
     """Read the global row once and, in one query, every model any level of any slot may name."""
     row = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
@@ -168,7 +110,7 @@ def _load_facts(slots: list[Slot], overrides: Iterable[Any]) -> dict[str, _SlotF
         wanted |= {getattr(row, slot.column) for slot in slots} - {None}
     configured = current_app.config.get("IGNY8_DEFAULT_MODELS", {})
     defaults = {slot: configured[slot.name] for slot in slots if configured.get(slot.name)}
-    models = _load_models(wanted, defaults)
+    models = load_models(wanted, defaults)
     return {
         slot.name: _SlotFacts(slot, models, (
             ("global", _global_attempt(slot, row, models)),
@@ -206,7 +148,7 @@ def resolve_slots(
     """Resolve several slots for many accounts in at most three queries (settings, global
     row, models): per slot, account id → its Resolution, or the ResolutionError for it."""
     slots = [get_slot(name) for name in slot_names]
-    settings = _settings_by_account(accounts)
+    settings = settings_by_account(accounts)
     if not settings or not slots:
         return {slot.name: {} for slot in slots}
     configs = {account_id: (row.config or {}) if row else {}
@@ -233,7 +175,7 @@ def resolve_many(accounts: Iterable[Account], slot_name: str) -> dict[int, Resol
 
 def resolve(account: Account, slot_name: str) -> Resolution:
     """Resolve one slot for one account: override, else global, else default."""
-    return resolve_many([account], slot_name)[_account_id(account)]
+    return resolve_many([account], slot_name)[account_id_of(account)]
 
 
 def _resolved_model(account: Account, slot_name: str) -> AIModelConfig:
