@@ -112,6 +112,13 @@ class IntegrationSettingsFactory(BaseFactory):
     config = factory.LazyFunction(dict)
 
 
+def account_with(config: dict) -> Account:
+    """A committed account whose integration settings hold `config`."""
+    settings = IntegrationSettingsFactory(config=config)
+    db.session.commit()
+    return settings.account
+
+
 class GlobalSettingsFactory(BaseFactory):
     """The singleton global settings row."""
 
