@@ -79,9 +79,10 @@ def _hand_run(d: dict) -> dict[str, tuple[list[str], str]]:
     model, account, bare = d["idle"].id, d["acme"].id, d["bare"].id
     return {
         "model insert": ([], "INSERT INTO igny8_ai_model_config (provider, model_type, model_name,"
-                             " display_name, is_active, aliases, notes, origin, price_source,"
-                             f" created_at, updated_at, version) VALUES ('openai', 'text', 'hand',"
-                             f" 'Hand', false, '[]', '', 'manual', '', {NOW}, {NOW}, 1)"),
+                             " model_name_key, display_name, is_active, aliases, notes, origin,"
+                             " price_source, created_at, updated_at, version) VALUES ('openai',"
+                             f" 'text', 'hand', 'hand', 'Hand', false, '[]', '', 'manual', '',"
+                             f" {NOW}, {NOW}, 1)"),
         "model update": ([], f"UPDATE igny8_ai_model_config SET notes = 'x' WHERE id = {model}"),
         "model delete": ([], f"DELETE FROM igny8_ai_model_config WHERE id = {model}"),
         "account insert": ([], "INSERT INTO igny8_accounts (name, name_key, created_at,"

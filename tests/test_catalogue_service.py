@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from igny8.errors import ValidationFailed
+from igny8.errors import TakenMessage, ValidationFailed
 from igny8.models import AIModelConfig
 from igny8.pricing import format_usd
 from igny8.services.catalogue import (
@@ -274,6 +274,19 @@ def test_database_check_constraints_back_the_rules(db, fields):
         db.session.flush()
     db.session.rollback()
     assert row_count(db) == 0
+
+
+def test_the_database_refuses_a_model_name_differing_only_in_case_or_space(db, monkeypatch):
+    create_model(**TEXT)
+    # As if the rules had not seen the first row (a writer that skipped the name lock).
+    monkeypatch.setattr("igny8.services.catalogue.model_errors", lambda model: {})
+    with pytest.raises(ValidationFailed) as failure:
+        create_model(**{**TEXT, "model_name": " GPT-4o-MINI ", "display_name": "Twin"})
+    message = failure.value.fields["model_name"]
+    assert isinstance(message, TakenMessage)
+    assert "Another openai model named 'GPT-4o-MINI'" in message
+    assert row_count(db) == 1
+    assert db.session.scalars(select(AIModelConfig.model_name_key)).all() == ["gpt-4o-mini"]
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -16,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from igny8 import lifecycle
 from igny8.extensions import db
@@ -28,6 +30,17 @@ PROVIDERS = {"openai": "OpenAI", "anthropic": "Anthropic", "runware": "Runware"}
 MODEL_TYPES = {"text": "Text", "image": "Image"}
 ORIGINS = ("seed", "manual", "api", "migration", "import")
 Price = Numeric(14, 6)
+MAX_MODEL_NAME = 100
+
+
+def model_name_key(name: Any) -> str:
+    """The key two names clash on: "GPT-4o" and " gpt-4o " are the same name."""
+    return name.strip().casefold() if isinstance(name, str) else ""
+
+
+def _name_key_default(context) -> str:
+    """The key of the model name an INSERT sends (a column default evaluated per row)."""
+    return model_name_key(context.get_current_parameters().get("model_name"))
 
 
 def _nonnegative(column: str) -> CheckConstraint:
@@ -40,6 +53,9 @@ class AIModelConfig(TimestampMixin, db.Model):
     __tablename__ = "igny8_ai_model_config"
     __table_args__ = (
         UniqueConstraint("provider", "model_name", name="uq_igny8_ai_model_config_provider_model"),
+        # Names differing only in case or surrounding space are one name (docs/invariants.md).
+        Index("uq_igny8_ai_model_config_provider_name_key", "provider", "model_name_key",
+              unique=True),
         CheckConstraint("model_type IN ('text', 'image')", name="model_type_known"),
         *(_nonnegative(column) for column in PRICE_FIELDS),
         CheckConstraint("context_window IS NULL OR context_window > 0", name="context_positive"),
@@ -60,7 +76,11 @@ class AIModelConfig(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     provider: Mapped[str] = mapped_column(String(32), index=True)
     model_type: Mapped[str] = mapped_column(String(16), index=True)
-    model_name: Mapped[str] = mapped_column(String(100))
+    model_name: Mapped[str] = mapped_column(String(MAX_MODEL_NAME))
+    # Kept in step with `model_name`: by the validator below when the ORM sets a name, by the
+    # default on SQLAlchemy inserts that leave it out; raw SQL must send it.
+    model_name_key: Mapped[str] = mapped_column(String(MAX_MODEL_NAME * 3),
+                                                default=_name_key_default)
     display_name: Mapped[str] = mapped_column(String(150))
     is_active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     input_price_per_1m: Mapped[Decimal | None] = mapped_column(Price)
@@ -81,6 +101,12 @@ class AIModelConfig(TimestampMixin, db.Model):
     # Optimistic locking: every UPDATE checks and bumps it (see services/locking.py).
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("model_name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        """Set the clash key whenever the model name is set."""
+        self.model_name_key = model_name_key(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<AIModelConfig {self.id} {self.provider}/{self.model_name}>"

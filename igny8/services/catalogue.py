@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from igny8.errors import ModelInUse, ValidationFailed
+from igny8.errors import ModelInUse, TakenMessage, ValidationFailed
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.pricing import PRICE_FIELDS
@@ -74,8 +74,9 @@ def _save(model: AIModelConfig, action: str, before: dict[str, Any], actor: Acto
     A constraint race (a row saved meanwhile) becomes ValidationFailed, a concurrent
     update of the same row ConflictError; either way nothing is written.
     """
-    race = _failure({"model_name": "Another model with this name or alias was saved at the"
-                                   " same time; reload and try again"})
+    race = _failure({"model_name": TakenMessage(
+        f"Another {model.provider} model named {model.model_name!r} (ignoring case and"
+        " surrounding space) was saved at the same time; choose another name")})
     old_prices = {name: before.get(name) for name in PRICE_FIELDS}
     with unit_of_work(actor, "This model", on_integrity=race) as work:
         work.record(prices.record_model_prices(

@@ -12,10 +12,11 @@ from igny8.pricing import PRICE_FIELDS
 from igny8.services.numbers import parse_price
 from igny8.services.text import visible_or_empty
 
-# Every column a caller may set; id, timestamps and the lock version belong to the database.
+# Every column a caller may set; id, timestamps, the lock version and the name key (set with
+# the name) belong to the database.
 EDITABLE_FIELDS = frozenset(
     attr.key for attr in sa_inspect(AIModelConfig).column_attrs
-) - {"id", "created_at", "updated_at", "version"}
+) - {"id", "created_at", "updated_at", "version", "model_name_key"}
 STRIPPED_FIELDS = ("provider", "model_type", "model_name", "display_name", "price_source")
 # Names that must show something: one of only zero-width or space characters becomes "".
 NAME_FIELDS = ("model_name", "display_name")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from igny8.errors import PricingMessage, TakenMessage
 from igny8.extensions import db
 from igny8.models.catalogue import MODEL_TYPES, ORIGINS, PROVIDERS, AIModelConfig
+from igny8.models.catalogue import model_name_key as name_key  # one key, stored and checked
 from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, missing_prices
 
 TEXT_LIMITS = {"provider": 32, "model_type": 16, "model_name": 100, "display_name": 150,
@@ -235,11 +236,6 @@ def same_provider_names(model: AIModelConfig) -> list[NamePair]:
     with db.session.no_autoflush:
         return [(name, aliases or [], display) for name, aliases, display in
                 db.session.execute(query)]
-
-
-def name_key(name: Any) -> str:
-    """Names that differ only in case or surrounding space are the same name."""
-    return name.strip().casefold() if isinstance(name, str) else ""
 
 
 def _conflict_errors(model: AIModelConfig, others: Iterable[NamePair]) -> dict[str, str]:
