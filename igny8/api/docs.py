@@ -27,6 +27,7 @@ class Operation:
     description: str
     parameters: list[dict] = field(default_factory=list)
     request: str | None = None
+    request_example: str | None = None
     responses: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     @property
@@ -63,6 +64,12 @@ def _body_type(content: dict | None) -> str | None:
     return type_name(content.get("application/json", {}).get("schema"))
 
 
+def _example_text(content: dict | None) -> str | None:
+    """A JSON body's example as indented JSON, for the page to show as typed."""
+    body = (content or {}).get("application/json", {})
+    return json.dumps(body["example"], indent=2, sort_keys=False) if "example" in body else None
+
+
 def _response(item: dict, document: dict) -> dict:
     """A response object, following a `$ref` into components.responses."""
     if "$ref" in item:
@@ -82,7 +89,7 @@ def _operation(path: str, method: str, spec: dict, shared_params: list,
         responses.append((status, description, _body_type(item.get("content"))))
     return Operation(method.upper(), path, spec.get("summary", ""), spec.get("description", ""),
                      shared_params + spec.get("parameters", []), _body_type(request_body),
-                     responses)
+                     _example_text(request_body), responses)
 
 
 def operations(spec: dict) -> list[Operation]:

@@ -1,8 +1,10 @@
 """The generated OpenAPI document and the reference page made from it."""
+import json
 import re
 
 import pytest
 from openapi_schema_validator import OAS30Validator
+from markupsafe import escape
 from openapi_spec_validator import validate
 
 from igny8.services.numbers import PRICE_PATTERN
@@ -160,6 +162,34 @@ def test_every_operation_has_an_example_valid_against_its_schema(client):
                 errors = [e.message for e in OAS30Validator(document_).iter_errors(
                     content["example"])]
                 assert errors == [], (method, path, errors)
+
+
+def request_bodies(spec: dict) -> list[tuple[str, str, dict]]:
+    """(method, path, content) of every JSON request body in the document."""
+    return [(method, path, operation["requestBody"]["content"]["application/json"])
+            for path, item in spec["paths"].items() for method, operation in item.items()
+            if method != "parameters" and "requestBody" in operation]
+
+
+def test_every_request_body_has_an_example_valid_against_its_schema(client):
+    spec = document(client)
+    bodies = request_bodies(spec)
+    assert {(method, path) for method, path, _ in bodies} == BODY_WRITES | {
+        ("post", "/api/v1/usage"), ("post", "/api/v1/models/{model_id}/replace")}
+    for method, path, content in bodies:
+        assert "example" in content, (method, path)
+        validator = OAS30Validator({**content["schema"], "components": spec["components"]})
+        errors = [error.message for error in validator.iter_errors(content["example"])]
+        assert errors == [], (method, path, errors)
+
+
+def test_the_reference_page_shows_each_request_example(client):
+    spec = document(client)
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    for method, path, content in request_bodies(spec):
+        shown = json.dumps(content["example"], indent=2)
+        assert f'aria-label="Example request body of {method.upper()} {path}"' in page
+        assert str(escape(shown)) in page, (method, path)
 
 
 def test_prices_have_the_strict_pattern_and_texts_refuse_nul(client):
