@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
-from igny8.services import audit, prices
+from igny8.services import audit, price_versions, prices
 from igny8.services.catalogue import create_model
 from tests.helpers.pages import GLOBAL_URL, form_values, options, text
 
@@ -46,7 +46,7 @@ def test_the_model_page_shows_the_history_table_and_the_chart(client, auth, mini
 
 def test_an_admin_corrects_a_version_and_is_offered_a_re_costing(client, auth, db, mini):
     auth.login(role="admin")
-    past = prices.versions_of(mini.id)[0]
+    past = price_versions.versions_of(mini.id)[0]
     data = {f"v{past.id}-{name}": value for name, value in
             {"input_price_per_1m": "0.12", "output_price_per_1m": "0.40",
              "source": "invoice", "checked_on": "2026-06-02"}.items()}
@@ -56,7 +56,7 @@ def test_an_admin_corrects_a_version_and_is_offered_a_re_costing(client, auth, d
     assert "Corrected the prices of GPT-4o Mini" in page and "Preview re-costing" in page
     assert f"/credits/recost/new?model_id={mini.id}&since=2026-06-01" in page
     db.session.expire_all()
-    assert prices.versions_of(mini.id)[0].input_price_per_1m == Decimal("0.12")
+    assert price_versions.versions_of(mini.id)[0].input_price_per_1m == Decimal("0.12")
     [entry] = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "price_correction"))
     assert entry.changes["input_price_per_1m"] == ["0.10", "0.12"]
@@ -65,7 +65,7 @@ def test_an_admin_corrects_a_version_and_is_offered_a_re_costing(client, auth, d
 
 def test_a_bad_correction_is_shown_next_to_its_field_and_changes_nothing(client, auth, db, mini):
     auth.login(role="admin")
-    past = prices.versions_of(mini.id)[0]
+    past = price_versions.versions_of(mini.id)[0]
     data = {f"v{past.id}-input_price_per_1m": "0.12", f"v{past.id}-output_price_per_1m": "",
             f"v{past.id}-tier_input_price_per_1m": "1"}
     response = client.post(f"/admin/ai-models/{mini.id}/prices/{past.id}/correct", data=data)
@@ -74,17 +74,17 @@ def test_a_bad_correction_is_shown_next_to_its_field_and_changes_nothing(client,
     assert "output_price_per_1m is required" in page
     assert "needs tier_threshold_tokens" in page
     db.session.expire_all()
-    assert prices.versions_of(mini.id)[0].input_price_per_1m == Decimal("0.10")
+    assert price_versions.versions_of(mini.id)[0].input_price_per_1m == Decimal("0.10")
 
 
 def test_support_cannot_correct(client, auth, db, mini):
     auth.login(role="support")
-    past = prices.versions_of(mini.id)[0]
+    past = price_versions.versions_of(mini.id)[0]
     response = client.post(f"/admin/ai-models/{mini.id}/prices/{past.id}/correct",
                            data={f"v{past.id}-input_price_per_1m": "9"})
     assert response.status_code == 403
     db.session.expire_all()
-    assert prices.versions_of(mini.id)[0].input_price_per_1m == Decimal("0.10")
+    assert price_versions.versions_of(mini.id)[0].input_price_per_1m == Decimal("0.10")
 
 
 def test_the_edit_form_offers_the_tier_and_a_future_date(client, auth, db, mini):
@@ -99,7 +99,7 @@ def test_the_edit_form_offers_the_tier_and_a_future_date(client, auth, db, mini)
     assert response.status_code == 302, text(response)
     db.session.expire_all()
     assert db.session.get(AIModelConfig, mini.id).input_price_per_1m == Decimal("0.15")
-    last = prices.versions_of(mini.id)[-1]
+    last = price_versions.versions_of(mini.id)[-1]
     assert (last.effective_from.year, last.input_price_per_1m) == (2032, Decimal("0.30"))
     assert last.tier_threshold_tokens == 128000
 
@@ -122,7 +122,7 @@ def test_a_half_tier_in_the_form_is_refused_with_the_field_named(client, auth, d
     assert response.status_code == 400
     page = text(response)
     assert "Prices effective from (UTC) must be a date and time" in page
-    assert len(prices.versions_of(mini.id)) == 3
+    assert len(price_versions.versions_of(mini.id)) == 3
 
 
 def test_the_list_marks_a_scheduled_change_next_to_the_price_in_force(client, auth, mini):

@@ -9,7 +9,7 @@ from igny8.errors import ConflictError, ValidationFailed
 from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.models.prices import ModelPriceVersion
-from igny8.services import audit, exchange, prices
+from igny8.services import audit, exchange, price_versions, prices
 from igny8.services.catalogue import create_model, update_model
 from igny8.services.exchange_records import parse_json
 from igny8.services.seed import seed_catalogue
@@ -35,7 +35,7 @@ def mini(db):
 
 
 def test_creating_a_priced_model_creates_its_first_version(db, mini):
-    [first] = prices.versions_of(mini.id)
+    [first] = price_versions.versions_of(mini.id)
     assert first.input_price_per_1m == Decimal("0.15")
     assert first.output_price_per_1m == Decimal("0.60")
     assert first.created_by == "system"
@@ -56,8 +56,8 @@ def test_a_scheduled_version_leaves_the_columns_until_it_is_due(db, mini):
     prices.add_version(mini.id, NEW_TEXT, USER, effective_from="2030-01-01T00:00:00Z")
     db.session.expire_all()
     assert db.session.get(AIModelConfig, mini.id).input_price_per_1m == Decimal("0.15")
-    assert prices.scheduled_of(mini.id).input_price_per_1m == Decimal("0.20")
-    assert prices.scheduled_changes()[mini.id].effective_from.year == 2030
+    assert price_versions.scheduled_of(mini.id).input_price_per_1m == Decimal("0.20")
+    assert price_versions.scheduled_changes()[mini.id].effective_from.year == 2030
 
 
 def test_a_past_version_before_the_current_one_leaves_the_columns(db, mini):
@@ -65,8 +65,8 @@ def test_a_past_version_before_the_current_one_leaves_the_columns(db, mini):
                        USER, effective_from=PAST)
     db.session.expire_all()
     assert db.session.get(AIModelConfig, mini.id).input_price_per_1m == Decimal("0.15")
-    assert [v.input_price_per_1m for v in prices.versions_of(mini.id)] == [Decimal("0.10"),
-                                                                           Decimal("0.15")]
+    assert [v.input_price_per_1m for v in price_versions.versions_of(mini.id)] == [
+        Decimal("0.10"), Decimal("0.15")]
 
 
 @pytest.mark.parametrize("values, field, words", [
@@ -117,13 +117,13 @@ def test_two_versions_at_the_same_moment_are_a_conflict(db, mini):
 
 
 def test_a_correction_changes_the_version_in_place_audited_before_and_after(db, mini):
-    [first] = prices.versions_of(mini.id)
+    [first] = price_versions.versions_of(mini.id)
     prices.correct_version(first.id, {"input_price_per_1m": "0.12",
                                       "tier_threshold_tokens": 128000,
                                       "tier_input_price_per_1m": "0.30"}, USER)
     db.session.expire_all()
     assert db.session.get(AIModelConfig, mini.id).input_price_per_1m == Decimal("0.12")
-    assert prices.versions_of(mini.id)[0].tier_threshold_tokens == 128000
+    assert price_versions.versions_of(mini.id)[0].tier_threshold_tokens == 128000
     [entry] = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "price_correction"))
     assert entry.changes["input_price_per_1m"] == ["0.15", "0.12"]
@@ -132,12 +132,12 @@ def test_a_correction_changes_the_version_in_place_audited_before_and_after(db, 
 
 
 def test_a_bad_correction_writes_nothing(db, mini):
-    [first] = prices.versions_of(mini.id)
+    [first] = price_versions.versions_of(mini.id)
     with pytest.raises(ValidationFailed) as refused:
         prices.correct_version(first.id, {"output_price_per_1m": None}, USER)
     assert "required" in refused.value.fields["output_price_per_1m"]
     db.session.expire_all()
-    assert prices.versions_of(mini.id)[0].output_price_per_1m == Decimal("0.60")
+    assert price_versions.versions_of(mini.id)[0].output_price_per_1m == Decimal("0.60")
     with pytest.raises(ValidationFailed, match="no price version with id 999"):
         prices.correct_version(999, NEW_TEXT, USER)
 
@@ -146,7 +146,7 @@ def test_an_edit_with_new_prices_adds_a_version_and_unchanged_prices_none(db, mi
     update_model(mini, notes="checked")
     assert version_count(db) == 1
     update_model(mini, input_price_per_1m=Decimal("0.20"))
-    versions = prices.versions_of(mini.id)
+    versions = price_versions.versions_of(mini.id)
     assert [v.input_price_per_1m for v in versions] == [Decimal("0.15"), Decimal("0.20")]
     assert versions[1].output_price_per_1m == Decimal("0.60")
 
@@ -156,7 +156,7 @@ def test_an_edit_may_schedule_its_prices_and_set_a_tier(db, mini):
                  tier_threshold_tokens=200000, tier_input_price_per_1m=Decimal("0.50"))
     db.session.expire_all()
     assert db.session.get(AIModelConfig, mini.id).input_price_per_1m == Decimal("0.15")
-    scheduled = prices.scheduled_of(mini.id)
+    scheduled = price_versions.scheduled_of(mini.id)
     assert (scheduled.input_price_per_1m, scheduled.tier_threshold_tokens) == (Decimal("0.25"),
                                                                                200000)
 
@@ -174,7 +174,7 @@ def test_scheduling_on_a_model_without_versions_keeps_its_current_price_in_force
     update_model(model, input_price_per_1m=Decimal("9"), effective_from=FUTURE)
     db.session.expire_all()
     assert db.session.get(AIModelConfig, model.id).input_price_per_1m == Decimal("0.15")
-    found = [v.input_price_per_1m for v in prices.versions_of(model.id)]
+    found = [v.input_price_per_1m for v in price_versions.versions_of(model.id)]
     assert found == [Decimal("0.15"), Decimal("9")]
 
 
@@ -183,7 +183,8 @@ def test_an_import_with_new_prices_adds_a_version(db, mini):
                 ' "model_type": "text", "model_name": "gpt-4o-mini", "display_name":'
                 ' "GPT-4o Mini", "input_price_per_1m": "0.18", "output_price_per_1m": "0.60"}]}')
     exchange.apply(parse_json(document), lambda row: True, USER)
-    assert [v.input_price_per_1m for v in prices.versions_of(mini.id)][-1] == Decimal("0.18")
+    last = price_versions.versions_of(mini.id)[-1]
+    assert last.input_price_per_1m == Decimal("0.18")
     exchange.apply(parse_json(document), lambda row: True, USER)  # unchanged: no version
     assert version_count(db) == 2
 
@@ -209,7 +210,7 @@ def test_litellm_above_200k_keys_become_the_long_context_tier(db, mini):
     assert row.status == exchange.CHANGED
     assert row.changes["tier_input_price_per_1m"] == [None, "0.30"]
     exchange.apply(exchange.parse(cost_map, "litellm"), lambda row: True, USER)
-    last = prices.versions_of(mini.id)[-1]
+    last = price_versions.versions_of(mini.id)[-1]
     assert (last.tier_threshold_tokens, last.tier_input_price_per_1m,
             last.tier_output_price_per_1m) == (200000, Decimal("0.30"), Decimal("1.20"))
     assert last.input_price_per_1m == Decimal("0.15")  # the base prices did not change

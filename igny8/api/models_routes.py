@@ -30,7 +30,7 @@ from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.errors import ConflictError, PricingMessage, TakenMessage, ValidationFailed
 from igny8.pricing import REQUIRED_PRICES
-from igny8.services import catalogue, prices
+from igny8.services import catalogue, price_versions
 
 TAGS = ["models"]
 # The catalogue rules mark "another model of the provider holds this name" (TakenMessage) and
@@ -63,7 +63,7 @@ def models_page(args: dict) -> dict:
     Not clamped: an API client asking past the last page gets an empty page, not another one.
     """
     found = paginate(filtered_models(args), args["page"], args["per_page"], clamp=False)
-    scheduled = prices.scheduled_changes() if found.items else {}
+    scheduled = price_versions.scheduled_changes() if found.items else {}
     for model in found.items:
         model.scheduled_price = scheduled.get(model.id)
     return {"items": found.items, "total": found.total, "page": found.page,
@@ -72,7 +72,7 @@ def models_page(args: dict) -> dict:
 
 def with_schedule(model: AIModelConfig) -> AIModelConfig:
     """The model with its next scheduled price version (or None) for ModelSchema."""
-    model.scheduled_price = prices.scheduled_of(model.id)
+    model.scheduled_price = price_versions.scheduled_of(model.id)
     return model
 
 

@@ -12,7 +12,7 @@ from igny8.api.schemas import ErrorSchema
 from igny8.api.spec import READS, WRITES, errors
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
-from igny8.services import prices
+from igny8.services import price_versions, prices
 from igny8.services.costing import price_in_force
 
 TAGS = ["prices"]
@@ -28,8 +28,8 @@ def model_exists_or_404(model_id: int) -> None:
 def history(model_id: int) -> dict:
     """The versions, oldest first, with the ids of the one in force now and the next one."""
     now = prices.utcnow()
-    in_force, scheduled = price_in_force(model_id, now), prices.scheduled_of(model_id, now)
-    return {"items": prices.versions_of(model_id), "in_force_id": in_force and in_force.id,
+    in_force, scheduled = price_in_force(model_id, now), price_versions.scheduled_of(model_id, now)
+    return {"items": price_versions.versions_of(model_id), "in_force_id": in_force and in_force.id,
             "scheduled_id": scheduled and scheduled.id}
 
 

@@ -18,7 +18,7 @@ from igny8.errors import DomainError, page_status
 from igny8.extensions import db
 from igny8.models.prices import ModelPriceVersion
 from igny8.pricing import format_usd
-from igny8.services import prices
+from igny8.services import price_versions, prices
 from igny8.services.audit import Actor
 from igny8.services.costing import as_utc
 
@@ -99,7 +99,7 @@ def price_history(model: Any, forms: dict[int, PriceCorrectionForm] | None = Non
                   ) -> PriceHistory:
     """The versions (newest first) with their marks, the chart, the re-costing link."""
     now = prices.utcnow()
-    versions = prices.versions_of(model.id)
+    versions = price_versions.versions_of(model.id)
     in_force = next((v for v in reversed(versions) if as_utc(v.effective_from) <= now), None)
     rows = [VersionRow(v, _status(v, in_force, now), _form(v, forms or {}))
             for v in reversed(versions)]

@@ -12,7 +12,7 @@ from wtforms.widgets import Select, html_params
 from igny8 import caching, lifecycle
 from igny8.models import SLOTS, AIModelConfig
 from igny8.pricing import scheduled_note
-from igny8.services import prices
+from igny8.services import price_versions
 from igny8.services.global_settings import SlotUsage, active_models_by_slot, slot_usage
 
 
@@ -40,7 +40,7 @@ class RenderedSlot:
 def render_slots(models_by_slot: Mapping[str, list[AIModelConfig]]) -> dict[str, RenderedSlot]:
     """Every slot's options, each label with its scheduled price change (one query); a model
     offered by two slots gets its label computed once."""
-    scheduled = prices.scheduled_changes()
+    scheduled = price_versions.scheduled_changes()
     labels: dict[int, str] = {}
     rendered = {}
     for name, models in models_by_slot.items():

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from igny8.models import AIModelConfig
-from igny8.services import prices
+from igny8.services import price_versions
 from igny8.services.costing import price_in_force
 from tests.factories import TextModelFactory
 
@@ -45,7 +45,7 @@ def test_concurrent_price_writes_leave_the_columns_equal_to_the_version_in_force
         patched += statuses[2] == 200
         assert disagreement(store, model.id) == []
     store.session.expire_all()
-    assert len(prices.versions_of(model.id)) == 2 * ROUNDS + patched
+    assert len(price_versions.versions_of(model.id)) == 2 * ROUNDS + patched
 
 
 def test_two_versions_at_the_same_moment_one_wins_the_other_gets_409(api, store, fire):
@@ -59,5 +59,5 @@ def test_two_versions_at_the_same_moment_one_wins_the_other_gets_409(api, store,
         statuses = sorted(answer.status for answer in answers)
         assert statuses == [201, 409, 409], [answer.text for answer in answers]
     store.session.expire_all()
-    assert len(prices.versions_of(model.id)) == ROUNDS
+    assert len(price_versions.versions_of(model.id)) == ROUNDS
     assert store.session.get(AIModelConfig, model.id).input_price_per_1m == Decimal("0.15")
