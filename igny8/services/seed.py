@@ -12,7 +12,6 @@ written and every slot filled is recorded in the history as "cli", all in one co
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,7 @@ from sqlalchemy import select
 
 from igny8.errors import ValidationFailed
 from igny8.extensions import db
-from igny8.models import (
-    GLOBAL_SETTINGS_ID,
-    SLOTS,
-    AIModelConfig,
-    GlobalIntegrationSettings,
-    Slot,
-)
+from igny8.models import GLOBAL_SETTINGS_ID, AIModelConfig
 from igny8.pricing import PRICE_FIELDS
 from igny8.services import audit, locking, prices
 from igny8.services.catalogue import OBJECT_TYPE, clean_fields, match_name
@@ -34,7 +27,8 @@ from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_rules import model_errors, successor_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.global_settings import GLOBAL_REPR
-from igny8.services.slot_choices import model_ref
+from igny8.services.seed_report import SeedReport
+from igny8.services.seed_slots import fill_slots
 from igny8.services.unit_of_work import Entry, unit_of_work
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
@@ -45,40 +39,6 @@ ENTRY_DEFAULTS: dict[str, Any] = {
     "max_output_tokens": None, "aliases": [], "deprecation_date": None, "notes": "",
     "price_source": "", "price_checked_on": None,
 }
-
-
-@dataclass
-class SeedReport:
-    """What a seed run did, by provider/model_name or slot name."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)
-    slots_filled: dict[str, str] = field(default_factory=dict)
-    slots_kept: list[str] = field(default_factory=list)
-    slots_empty: dict[str, str] = field(default_factory=dict)
-    # (action, row, audited fields before) of each catalogue write, recorded after the flush.
-    writes: list[tuple[str, AIModelConfig, dict[str, Any]]] = field(
-        default_factory=list, repr=False, compare=False)
-    slot_changes: dict[str, list[str | None]] = field(default_factory=dict, repr=False,
-                                                      compare=False)
-    settings_action: str = "update"  # "create" when the run adds global settings row 1
-
-    def lines(self) -> list[str]:
-        """The report as printable lines."""
-        lines = [
-            f"Catalogue: {len(self.created)} created, {len(self.updated)} updated,"
-            f" {len(self.unchanged)} unchanged, {len(self.kept)} kept (admin-owned),"
-            f" {len(self.skipped)} skipped"
-        ]
-        lines += [f"  skipped {key}: {reason}" for key, reason in self.skipped.items()]
-        prefix = "Global settings:"
-        lines += [f"{prefix} {slot} set to {name}" for slot, name in self.slots_filled.items()]
-        lines += [f"{prefix} {slot} kept (already chosen)" for slot in self.slots_kept]
-        lines += [f"{prefix} {slot} left empty: {why}" for slot, why in self.slots_empty.items()]
-        return lines
 
 
 def load_entries(path: Path = DATA_FILE) -> list[dict[str, Any]]:
@@ -97,7 +57,7 @@ def seed_catalogue(defaults: dict[str, str], entries: list[dict[str, Any]] | Non
         _seed_entry({name: value for name, value in entry.items() if name != "successor"},
                     rows, report)
     seed_successors(entries, rows, report)
-    _fill_slots(rows, defaults, report)
+    fill_slots(rows, defaults, report)
     with unit_of_work(audit.CLI, "The catalogue") as work:
         for _, model, before in report.writes:  # a changed price is a new version, from now
             work.record(prices.record_model_prices(
@@ -223,35 +183,3 @@ def _set_successor(model: AIModelConfig, successor_id: int | None, report: SeedR
         report.updated.append(key)
     if not any(written is model for _, written, _ in report.writes):
         report.writes.append(("update", model, before))
-
-
-def _fill_slots(rows: list[AIModelConfig], defaults: dict[str, str], report: SeedReport) -> None:
-    """Create settings row 1 if missing and give each empty slot its default model."""
-    settings = db.session.get(GlobalIntegrationSettings, GLOBAL_SETTINGS_ID)
-    if settings is None:
-        settings = GlobalIntegrationSettings(id=GLOBAL_SETTINGS_ID)
-        db.session.add(settings)
-        report.settings_action = "create"
-    for slot in SLOTS.values():
-        if getattr(settings, slot.column) is not None:
-            report.slots_kept.append(slot.name)
-            continue
-        name = defaults.get(slot.name)
-        candidates = [row for row in rows if slot.provider in (None, row.provider)]
-        model = match_name(candidates, name) if name else None
-        reason = _slot_problem(slot, name, model)
-        if reason:
-            report.slots_empty[slot.name] = reason
-        else:
-            setattr(settings, slot.name, model)
-            report.slots_filled[slot.name] = model.model_name
-            report.slot_changes[slot.name] = [None, model_ref(model)]
-
-
-def _slot_problem(slot: Slot, name: str | None, model: AIModelConfig | None) -> str | None:
-    """Why the default `name` cannot fill `slot`, or None when it can."""
-    if not name:
-        return "no default model is configured"
-    if model is None:
-        return f"no {slot.provider or 'catalogue'} model is named {name!r}"
-    return slot.why_not(model)
