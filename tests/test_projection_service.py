@@ -11,6 +11,7 @@ from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models import UsageRecord
 from igny8.services import projection
+from igny8.services.projection_figures import Uncovered
 from igny8.services.costing import Counts, cost_of, price_in_force
 from tests.factories import (
     AccountFactory,
@@ -139,8 +140,7 @@ def test_usage_before_the_targets_first_price_is_reported_apart(pair):
     db.session.commit()
     result = projection.project(source.id, late.id, date(2026, 11, 8), date(2026, 11, 9))
     assert (result.records, result.actual, result.projected) == (1, D("0.0003"), D("0.002"))
-    assert result.uncovered == projection.Uncovered(2, D("0.0006"), date(2026, 11, 8),
-                                                    date(2026, 11, 9))
+    assert result.uncovered == Uncovered(2, D("0.0006"), date(2026, 11, 8), date(2026, 11, 9))
 
 
 def test_a_version_without_prices_counts_as_uncovered(pair):

@@ -9,6 +9,7 @@ from igny8 import lifecycle
 from igny8.catalogue.routes import bp
 from igny8.models import AIModelConfig
 from igny8.services import projection
+from igny8.services.projection_figures import Projection
 
 DAYS = 30
 
@@ -19,7 +20,7 @@ class ModelPageProjection:
 
     start: date
     end: date
-    rows: list[projection.Projection]
+    rows: list[Projection]
 
 
 def last_30_days_projection(model: AIModelConfig) -> ModelPageProjection:

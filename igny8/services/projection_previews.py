@@ -11,6 +11,7 @@ from igny8.models import SLOTS
 from igny8.services import projection
 from igny8.services.account_settings import load_accounts
 from igny8.services.global_settings import global_models, load_global_settings
+from igny8.services.projection_figures import Projection, build
 from igny8.services.resolution import resolve_slots
 
 DAYS = 30
@@ -22,7 +23,7 @@ class SlotPreview:
 
     slot: str
     label: str
-    projection: projection.Projection | None = None
+    projection: Projection | None = None
     note: str = ""
 
 
@@ -59,7 +60,7 @@ def _current_sources(accounts, slot_name: str) -> dict[int, int]:
 
 
 def bulk_projection(account_ids: Iterable[int], slot_name: str, model_id: int | None,
-                    today: date) -> projection.Projection | None:
+                    today: date) -> Projection | None:
     """The selected accounts' last 30 days on their current model of the slot, at the model
     the bulk change gives them (a clear: the global default); None when that is not set.
 
@@ -76,7 +77,7 @@ def bulk_projection(account_ids: Iterable[int], slot_name: str, model_id: int | 
     target = projection.load_target(target_id)
     start, end = projection.last_days(DAYS, today)
     if not sources:
-        return projection.build(None, target, start, end, {})
+        return build(None, target, start, end, {})
     found = projection.compare(target, sorted(set(sources.values())), sorted(sources), start, end)
     mine = {key: part for key, part in found.items() if sources.get(key[1]) == key[0]}
-    return projection.build(None, target, start, end, mine)
+    return build(None, target, start, end, mine)
