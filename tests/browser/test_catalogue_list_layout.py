@@ -1,4 +1,5 @@
-"""The catalogue list at 1280 px: row actions visible, no sideways scroll; intent in two tabs."""
+"""The catalogue list at 800, 1280, 1440 and 1920 px: row actions visible, no sideways scroll;
+intent in two tabs."""
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -25,13 +26,19 @@ def hundred_models(live_db) -> None:
                               model_name=f"runware:{number}@1", price_per_image="0.0035")
 
 
+# Below 1280 px the eleven data columns cannot all fit: the actions come first and stay in the
+# window, the page never scrolls, and the last columns scroll inside the table's own box.
+FULL_TABLE_FROM = 1280
+
+
 def assert_actions_inside(page, width: int, role_buttons: tuple[str, ...]) -> None:
     """No sideways page scroll, and each row's action controls lie within the viewport."""
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"page scrolls sideways: {scroll_width} > {width}"
     table = page.locator(".admin-list .table-responsive")
     inner, shown = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
-    assert inner <= shown, f"the table scrolls sideways inside its box: {inner} > {shown}"
+    if width >= FULL_TABLE_FROM:
+        assert inner <= shown, f"the table scrolls sideways inside its box: {inner} > {shown}"
     rows = page.locator("table.list-table tbody tr")
     expect(rows).to_have_count(100)
     for index in (0, 1, 50, 99):
@@ -47,13 +54,14 @@ def assert_actions_inside(page, width: int, role_buttons: tuple[str, ...]) -> No
         assert texts[0] in ("Activate", "Deactivate") and texts[1:] == list(role_buttons[1:])
 
 
+@pytest.mark.parametrize("width", [800, 1280, 1440, 1920])
 @pytest.mark.parametrize("role, buttons", [("admin", ("toggle", "Edit")), ("support", ("toggle",))])
-def test_list_fits_1280_with_every_action_visible(page, live_server, sign_in, hundred_models,
-                                                  role, buttons):
+def test_list_fits_each_width_with_every_action_visible(page, live_server, sign_in,
+                                                        hundred_models, role, buttons, width):
     sign_in(role)
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(f"{live_server}/admin/ai-models/?per_page=100")
-    assert page.viewport_size["width"] == 1280
-    assert_actions_inside(page, 1280, buttons)
+    assert_actions_inside(page, width, buttons)
 
 
 def test_a_stale_tab_activate_on_an_active_model_changes_nothing(page, context, live_server,

@@ -85,7 +85,7 @@ def test_admin_resets_a_password_and_changes_a_role(page, browser, live_server, 
     assert csp_errors == []
 
 
-@pytest.mark.parametrize("width", [1280, 800])
+@pytest.mark.parametrize("width", [800, 1280, 1440, 1920])
 def test_the_users_page_fits_without_overlap(page, live_server, sign_in, make_user, width,
                                              screenshot):
     sign_in("admin")
