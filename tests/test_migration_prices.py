@@ -1,16 +1,23 @@
 """Migration 0015: one price version per priced model, the ledger tables, and a clean downgrade,
-on both databases; 0014 and 0015 keep the catalogue table's cache triggers on SQLite."""
+on both databases; 0014 and 0015 keep the catalogue table's cache triggers on SQLite; 0018: a
+usage record's price version is one of its own model's."""
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import flask_migrate
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from igny8 import cache_generation
 from igny8.extensions import db
 
 MODELS = "igny8_ai_model_config"
 VERSIONS = "igny8_model_price_versions"
+BEFORE_0018 = "0017_usage_model_input"
+AFTER_0018 = "0018_usage_version_key"
+LEDGER_RECORDS = "igny8_usage_records"
+AT = datetime(2026, 11, 3, 12, tzinfo=timezone.utc)
 LEDGER = ("igny8_usage_records", "igny8_usage_daily", "igny8_recost_runs", VERSIONS)
 
 
@@ -103,3 +110,86 @@ def test_the_catalogue_table_keeps_its_cache_triggers_through_0014_and_0015(migr
     assert catalogue_triggers() == expected
     flask_migrate.downgrade(revision="0013_sessions_session_token")
     assert catalogue_triggers() == expected
+
+
+def _one(sql: str, **params):
+    """The first column of the first row of a query."""
+    with db.engine.connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar()
+
+
+def _execute(sql: str, **params) -> None:
+    """Run one statement in its own transaction."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(sql), params)
+
+
+def _ledger() -> tuple[int, int, int, int]:
+    """Two priced models (one version each, by 0015) and an account: (model a, version a,
+    model b, version b)."""
+    _execute("INSERT INTO igny8_accounts (name, name_key, version, created_at, updated_at)"
+             " VALUES ('Acme', 'acme', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    ids = []
+    for name in ("model-a", "model-b"):
+        model = _one("SELECT id FROM igny8_ai_model_config WHERE model_name = :n", n=name)
+        version = _one("SELECT id FROM igny8_model_price_versions WHERE model_id = :m", m=model)
+        ids += [model, version]
+    return tuple(ids)
+
+
+def _record(request_id: str, model_id: int, version_id: int) -> None:
+    """A usage record of the account on `model_id` costed at `version_id`."""
+    _execute(
+        f"INSERT INTO {LEDGER_RECORDS} (request_id, account_id, model_id, occurred_at, input_tokens,"
+        " cached_input_tokens, output_tokens, images, cost, price_version_id, created_at)"
+        " VALUES (:r, (SELECT min(id) FROM igny8_accounts), :m, :at, 1000, 0, 10, 0, 1, :v, :at)",
+        r=request_id, m=model_id, v=version_id, at=AT)
+
+
+def _migrated_to_0017() -> tuple[int, int, int, int]:
+    """The database at 0017 holding two priced models and an account."""
+    flask_migrate.upgrade(revision="0014_lifecycle_successor")
+    insert_model("model-a", "text", input_price_per_1m="0.15", output_price_per_1m="0.6")
+    insert_model("model-b", "text", input_price_per_1m="1", output_price_per_1m="2")
+    flask_migrate.upgrade(revision=BEFORE_0018)
+    return _ledger()
+
+
+def test_0018_keeps_the_records_refuses_another_models_version_and_downgrades(migration_app):
+    model_a, version_a, model_b, version_b = _migrated_to_0017()
+    _record("kept", model_a, version_a)
+
+    flask_migrate.upgrade(revision=AFTER_0018)
+
+    assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS} WHERE request_id = 'kept'") == 1
+    with pytest.raises(IntegrityError):
+        _record("foreign", model_a, version_b)
+    assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS}") == 1
+    indexes = {index["name"] for index in sa.inspect(db.engine).get_indexes(LEDGER_RECORDS)}
+    assert "ix_igny8_usage_records_price_version" not in indexes
+    if db.engine.dialect.name == "postgresql":
+        assert _one(f"SELECT reloptions::text FROM pg_class WHERE relname = '{LEDGER_RECORDS}'") == \
+            "{fillfactor=90}"
+
+    flask_migrate.downgrade(revision=BEFORE_0018)
+
+    assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS}") == 1
+    indexes = {index["name"] for index in sa.inspect(db.engine).get_indexes(LEDGER_RECORDS)}
+    assert "ix_igny8_usage_records_price_version" in indexes
+    _record("allowed-before", model_b, version_a)  # the old key checked the version alone
+    assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS}") == 2
+
+
+def test_0018_stops_on_a_record_costed_at_another_models_version(migration_app, capfd):
+    model_a, _version_a, _model_b, version_b = _migrated_to_0017()
+    _record("mismatched", model_a, version_b)
+
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the error, then exits non-zero
+        flask_migrate.upgrade(revision=AFTER_0018)
+
+    assert "0018: 1 usage records point at a price version of another model" in capfd.readouterr().err
+
+    assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS} WHERE request_id = 'mismatched'") == 1
+    assert "uq_igny8_model_price_versions_model_id" not in {
+        index["name"] for index in sa.inspect(db.engine).get_indexes(
+            "igny8_model_price_versions")}

@@ -169,6 +169,26 @@ def test_a_stopped_run_resumes_from_its_saved_progress(ledger, db, monkeypatch):
     assert rollup_mismatches() == []
 
 
+def test_records_written_during_a_run_are_in_its_batches(ledger, db):
+    model, accounts = ledger
+    correct_past_price(model)
+    run_id = recosting.start_run(model.id, START, None, ADMIN)
+    added = []
+
+    def ingest_once(run):
+        if not added:
+            added.extend(add_records(model, accounts, days=1, per_day=1,
+                                     start=CORRECTED_FROM + timedelta(days=1, minutes=30)))
+
+    run = recosting.run_batches(run_id, batch_size=7, on_batch=ingest_once)
+
+    assert len(added) == 2
+    assert (run.status, run.records_done, run.records_changed) == ("done", 62, 36)
+    assert {r.id: r.cost for r in db.session.scalars(select(UsageRecord))} == \
+        expected_costs(model.id)
+    assert rollup_mismatches() == []
+
+
 @pytest.mark.parametrize("since, until, field", [
     ("", None, "since"), ("yesterday", None, "since"), ("2026-10-05", "2026-10-01", "until")])
 def test_bad_dates_are_refused_naming_the_field(ledger, since, until, field):

@@ -6,15 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,7 +48,14 @@ class UsageRecord(db.Model):
         Index("ix_igny8_usage_records_account_occurred", "account_id", "occurred_at"),
         # A projection onto a tiered price finds the long requests of a model (0017).
         Index("ix_igny8_usage_records_model_input", "model_id", "input_tokens"),
-        Index("ix_igny8_usage_records_price_version", "price_version_id"),
+        # The version in force is one of the record's own model's. The key leads with model_id,
+        # so deleting an unused model's versions checks its records through the model's index;
+        # price_version_id has no index of its own, and a re-costing that changes only cost,
+        # price version and run rewrites a row on its own page without index entries (0018).
+        ForeignKeyConstraint(
+            ["model_id", "price_version_id"],
+            ["igny8_model_price_versions.model_id", "igny8_model_price_versions.id"],
+            name="fk_igny8_usage_records_price_version", ondelete="RESTRICT"),
         {"sqlite_autoincrement": True},
     )
 
@@ -63,9 +73,7 @@ class UsageRecord(db.Model):
     output_tokens: Mapped[int] = mapped_column(Count, default=0)
     images: Mapped[int] = mapped_column(Count, default=0)
     cost: Mapped[Decimal] = mapped_column(PicoUSD)
-    price_version_id: Mapped[int] = mapped_column(
-        BigIntId, ForeignKey("igny8_model_price_versions.id", ondelete="RESTRICT",
-                             name="fk_igny8_usage_records_price_version"))
+    price_version_id: Mapped[int] = mapped_column(BigIntId)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The re-costing run that last changed this record's cost, if any.
     recost_run_id: Mapped[int | None] = mapped_column(
@@ -73,6 +81,13 @@ class UsageRecord(db.Model):
 
     def __repr__(self) -> str:
         return f"<UsageRecord {self.id} {self.request_id!r}>"
+
+
+# Room on each page for the new row versions a re-costing writes (PostgreSQL's HOT updates).
+USAGE_RECORDS_FILLFACTOR = 90
+event.listen(UsageRecord.__table__, "after_create", DDL(
+    f"ALTER TABLE igny8_usage_records SET (fillfactor = {USAGE_RECORDS_FILLFACTOR})"
+).execute_if(dialect="postgresql"))
 
 
 class UsageDaily(db.Model):

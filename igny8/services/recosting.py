@@ -120,28 +120,35 @@ def _load_run(run_id: int) -> RecostRun:
     return run
 
 
-def _begin(run_id: int) -> int:
-    """Mark the run running; the id after which its next batch starts (its saved progress)."""
+def _begin(run_id: int, size: int) -> tuple[int, list[int]]:
+    """Mark the run running; the id after which its next batch starts (its saved progress)
+    and the planned ends of the full batches after it."""
     run = _load_run(run_id)
     if run.status == "done":
         raise ConflictError(f"Re-costing run {run_id} is done; start a new one to re-cost again",
                             {"run": "done"})
     _model, window = _window(run.model_id, run.since, run.until)
     after_id = recost.resume_point(window, run.records_done) if window.spans else 0
+    planned = recost.batch_ends(window, after_id, size) if window.spans else []
     run.status, run.error = "running", ""
     run.started_at = run.started_at or utcnow()
     commit(audit.SYSTEM, f"Re-costing run {run_id}")
-    return after_id
+    return after_id, planned
 
 
-def _batch(run_id: int, after_id: int, size: int) -> int | None:
+def _batch(run_id: int, after_id: int, size: int, planned_end: int | None = None) -> int | None:
     """One batch in its own transaction, under the model's ledger lock: records, rollups and
-    the run's progress together; the batch's last id, or None when no record is left."""
+    the run's progress together; the batch's last id, or None when no record is left.
+
+    Batches are id ranges, so a record ingested during the run falls in a range still to come
+    or, past the planned ends, in the batches found after them."""
     model_id = _load_run(run_id).model_id
     lock_ledger_models([model_id])
     run = _load_run(run_id)
     _model, window = _window(model_id, run.since, run.until)
-    last_id = recost.batch_end(window, after_id, size) if window.spans else None
+    last_id = planned_end
+    if last_id is None and window.spans:
+        last_id = recost.batch_end(window, after_id, size)
     if last_id is None:
         db.session.rollback()
         return None
@@ -183,16 +190,24 @@ def run_batches(run_id: int, batch_size: int = BATCH_SIZE,
     """Run (or resume) a queued, running or failed run to the end, batch after batch;
     ConflictError when it is done or another executor runs it."""
     with hold_recost_run(run_id):
-        after_id = _begin(run_id)
+        after_id, planned = _begin(run_id, batch_size)
         try:
+            for planned_end in planned:
+                after_id = _batch(run_id, after_id, batch_size, planned_end)
+                _report(run_id, on_batch)
             while (last_id := _batch(run_id, after_id, batch_size)) is not None:
                 after_id = last_id
-                if on_batch is not None:
-                    on_batch(_load_run(run_id))
+                _report(run_id, on_batch)
             return _finish(run_id)
         except Exception as error:
             _fail(run_id, error)
             raise
+
+
+def _report(run_id: int, on_batch: Callable[[RecostRun], None] | None) -> None:
+    """Tell the caller the run's progress after a batch."""
+    if on_batch is not None:
+        on_batch(_load_run(run_id))
 
 
 def apply_now(model_id: int, since: datetime, until: datetime | None, actor: audit.Actor,

@@ -166,6 +166,15 @@ def batch_end(window: Window, after_id: int, size: int) -> int | None:
         in_window(window), RECORDS.c.id > after_id))
 
 
+def batch_ends(window: Window, after_id: int, size: int) -> list[int]:
+    """The ids closing every full batch of `size` window records after after_id, in one
+    numbered scan (a batch end per OFFSET scan re-read the window once per batch)."""
+    numbered = (select(RECORDS.c.id, func.row_number().over(order_by=RECORDS.c.id).label("n"))
+                .where(in_window(window), RECORDS.c.id > after_id).subquery())
+    return list(db.session.scalars(select(numbered.c.id).where(numbered.c.n % size == 0)
+                                   .order_by(numbered.c.id)))
+
+
 def resume_point(window: Window, done: int) -> int:
     """The id after which a run that has done `done` records goes on (records are never
     deleted, so the first `done` window records by id are the ones done)."""
