@@ -1,5 +1,5 @@
 """Migration 0015: one price version per priced model, the ledger tables, and a clean downgrade,
-on both databases; 0014 and 0015 keep the catalogue table's cache triggers on SQLite; 0018: a
+on both databases; 0014 and 0015 keep the catalogue table's cache triggers on SQLite; 0019: a
 usage record's price version is one of its own model's."""
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -14,8 +14,8 @@ from igny8.extensions import db
 
 MODELS = "igny8_ai_model_config"
 VERSIONS = "igny8_model_price_versions"
-BEFORE_0018 = "0017_usage_model_input"
-AFTER_0018 = "0018_usage_version_key"
+BEFORE_0019 = "0018_model_name_key"
+AFTER_0019 = "0019_usage_version_key"
 LEDGER_RECORDS = "igny8_usage_records"
 AT = datetime(2026, 11, 3, 12, tzinfo=timezone.utc)
 LEDGER = ("igny8_usage_records", "igny8_usage_daily", "igny8_recost_runs", VERSIONS)
@@ -146,20 +146,20 @@ def _record(request_id: str, model_id: int, version_id: int) -> None:
         r=request_id, m=model_id, v=version_id, at=AT)
 
 
-def _migrated_to_0017() -> tuple[int, int, int, int]:
-    """The database at 0017 holding two priced models and an account."""
+def _migrated_to_0018() -> tuple[int, int, int, int]:
+    """The database at 0018 holding two priced models and an account."""
     flask_migrate.upgrade(revision="0014_lifecycle_successor")
     insert_model("model-a", "text", input_price_per_1m="0.15", output_price_per_1m="0.6")
     insert_model("model-b", "text", input_price_per_1m="1", output_price_per_1m="2")
-    flask_migrate.upgrade(revision=BEFORE_0018)
+    flask_migrate.upgrade(revision=BEFORE_0019)
     return _ledger()
 
 
-def test_0018_keeps_the_records_refuses_another_models_version_and_downgrades(migration_app):
-    model_a, version_a, model_b, version_b = _migrated_to_0017()
+def test_0019_keeps_the_records_refuses_another_models_version_and_downgrades(migration_app):
+    model_a, version_a, model_b, version_b = _migrated_to_0018()
     _record("kept", model_a, version_a)
 
-    flask_migrate.upgrade(revision=AFTER_0018)
+    flask_migrate.upgrade(revision=AFTER_0019)
 
     assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS} WHERE request_id = 'kept'") == 1
     with pytest.raises(IntegrityError):
@@ -171,7 +171,7 @@ def test_0018_keeps_the_records_refuses_another_models_version_and_downgrades(mi
         assert _one(f"SELECT reloptions::text FROM pg_class WHERE relname = '{LEDGER_RECORDS}'") == \
             "{fillfactor=90}"
 
-    flask_migrate.downgrade(revision=BEFORE_0018)
+    flask_migrate.downgrade(revision=BEFORE_0019)
 
     assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS}") == 1
     indexes = {index["name"] for index in sa.inspect(db.engine).get_indexes(LEDGER_RECORDS)}
@@ -180,14 +180,14 @@ def test_0018_keeps_the_records_refuses_another_models_version_and_downgrades(mi
     assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS}") == 2
 
 
-def test_0018_stops_on_a_record_costed_at_another_models_version(migration_app, capfd):
-    model_a, _version_a, _model_b, version_b = _migrated_to_0017()
+def test_0019_stops_on_a_record_costed_at_another_models_version(migration_app, capfd):
+    model_a, _version_a, _model_b, version_b = _migrated_to_0018()
     _record("mismatched", model_a, version_b)
 
     with pytest.raises(SystemExit):  # Flask-Migrate logs the error, then exits non-zero
-        flask_migrate.upgrade(revision=AFTER_0018)
+        flask_migrate.upgrade(revision=AFTER_0019)
 
-    assert "0018: 1 usage records point at a price version of another model" in capfd.readouterr().err
+    assert "0019: 1 usage records point at a price version of another model" in capfd.readouterr().err
 
     assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS} WHERE request_id = 'mismatched'") == 1
     assert "uq_igny8_model_price_versions_model_id" not in {

@@ -39,7 +39,7 @@ class ModelPriceVersion(db.Model):
         UniqueConstraint("model_id", "effective_from",
                          name="uq_igny8_model_price_versions_model_effective"),
         # What a usage record's (model_id, price_version_id) references: a record's version
-        # is one of its own model's (0018).
+        # is one of its own model's (0019).
         Index("uq_igny8_model_price_versions_model_id", "model_id", "id", unique=True),
         *(_nonnegative(column) for column in (*PRICE_FIELDS, *TIER_PRICE_FIELDS)),
         CheckConstraint("tier_threshold_tokens IS NULL OR tier_threshold_tokens > 0",

@@ -51,7 +51,7 @@ class UsageRecord(db.Model):
         # The version in force is one of the record's own model's. The key leads with model_id,
         # so deleting an unused model's versions checks its records through the model's index;
         # price_version_id has no index of its own, and a re-costing that changes only cost,
-        # price version and run rewrites a row on its own page without index entries (0018).
+        # price version and run rewrites a row on its own page without index entries (0019).
         ForeignKeyConstraint(
             ["model_id", "price_version_id"],
             ["igny8_model_price_versions.model_id", "igny8_model_price_versions.id"],

@@ -1,7 +1,7 @@
 """A usage record's price version is one of its own model's; room on the ledger's pages.
 
-Revision ID: 0018_usage_version_key
-Revises: 0017_usage_model_input
+Revision ID: 0019_usage_version_key
+Revises: 0018_model_name_key
 Create Date: 2026-12-02
 
 The foreign key from a usage record to its price version becomes (model_id, price_version_id)
@@ -21,8 +21,8 @@ The downgrade restores the single-column key and its index and the default fillf
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_usage_version_key"
-down_revision = "0017_usage_model_input"
+revision = "0019_usage_version_key"
+down_revision = "0018_model_name_key"
 branch_labels = None
 depends_on = None
 
@@ -42,7 +42,7 @@ def _refuse_mismatched_records() -> None:
     if ids:
         shown = ", ".join(str(record_id) for record_id in ids[:10])
         raise RuntimeError(
-            f"0018: {len(ids)} usage records point at a price version of another model "
+            f"0019: {len(ids)} usage records point at a price version of another model "
             f"(ids {shown}{', ...' if len(ids) > 10 else ''}); set their price_version_id "
             "to a version of their own model, then upgrade again. Nothing was changed.")
 
