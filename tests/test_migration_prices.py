@@ -140,8 +140,9 @@ def _ledger() -> tuple[int, int, int, int]:
 def _record(request_id: str, model_id: int, version_id: int) -> None:
     """A usage record of the account on `model_id` costed at `version_id`."""
     _execute(
-        f"INSERT INTO {LEDGER_RECORDS} (request_id, account_id, model_id, occurred_at, input_tokens,"
-        " cached_input_tokens, output_tokens, images, cost, price_version_id, created_at)"
+        f"INSERT INTO {LEDGER_RECORDS} (request_id, account_id, model_id, occurred_at,"
+        " input_tokens, cached_input_tokens, output_tokens, images, cost, price_version_id,"
+        " created_at)"
         " VALUES (:r, (SELECT min(id) FROM igny8_accounts), :m, :at, 1000, 0, 10, 0, 1, :v, :at)",
         r=request_id, m=model_id, v=version_id, at=AT)
 
@@ -168,8 +169,8 @@ def test_0019_keeps_the_records_refuses_another_models_version_and_downgrades(mi
     indexes = {index["name"] for index in sa.inspect(db.engine).get_indexes(LEDGER_RECORDS)}
     assert "ix_igny8_usage_records_price_version" not in indexes
     if db.engine.dialect.name == "postgresql":
-        assert _one(f"SELECT reloptions::text FROM pg_class WHERE relname = '{LEDGER_RECORDS}'") == \
-            "{fillfactor=90}"
+        options = _one(f"SELECT reloptions::text FROM pg_class WHERE relname = '{LEDGER_RECORDS}'")
+        assert options == "{fillfactor=90}"
 
     flask_migrate.downgrade(revision=BEFORE_0019)
 
@@ -187,7 +188,8 @@ def test_0019_stops_on_a_record_costed_at_another_models_version(migration_app, 
     with pytest.raises(SystemExit):  # Flask-Migrate logs the error, then exits non-zero
         flask_migrate.upgrade(revision=AFTER_0019)
 
-    assert "0019: 1 usage records point at a price version of another model" in capfd.readouterr().err
+    refusal = "0019: 1 usage records point at a price version of another model"
+    assert refusal in capfd.readouterr().err
 
     assert _one(f"SELECT count(*) FROM {LEDGER_RECORDS} WHERE request_id = 'mismatched'") == 1
     assert "uq_igny8_model_price_versions_model_id" not in {
