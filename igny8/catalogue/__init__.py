@@ -1,5 +1,6 @@
 """The AI model catalogue screens at /admin/ai-models/ and their sidebar entry."""
 from igny8.admin.sidebar import AdminSection, register_section
+from igny8.catalogue import bulk_routes  # noqa: F401 - registers the bulk action route on bp
 from igny8.catalogue import replace_routes  # noqa: F401 - registers the replace routes on bp
 from igny8.catalogue import exchange_routes  # noqa: F401  (export and import screens)
 from igny8.catalogue import projection  # noqa: F401  (the model page's projection section)

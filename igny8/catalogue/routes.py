@@ -1,9 +1,8 @@
-"""Catalogue views: list, detail, create, edit, toggle, bulk (de)activation and delete."""
+"""Catalogue views: list, detail, create, edit and delete (bulk actions: bulk_routes.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from igny8.admin.lists import build_list_page
@@ -14,7 +13,6 @@ from igny8.catalogue.forms import ConfirmForm, ModelForm
 from igny8.catalogue.price_forms import PricedModelForm, past_effective_from
 from igny8.catalogue.list_cache import cached_list
 from igny8.catalogue.options import MODEL_LIST
-from igny8.catalogue.wording import for_viewer
 from igny8.catalogue.validation import add_rule_errors, fallback_usage, problem_banner
 from igny8.errors import ConflictError, DomainError, ModelInUse, page_status
 from igny8.extensions import db
@@ -22,13 +20,10 @@ from igny8.models import SLOTS, AIModelConfig
 from igny8.models.catalogue import MODEL_TYPES
 from igny8.pricing import PRICES
 from igny8.services import catalogue as catalogue_service
-from igny8.services import catalogue_guards
 from igny8.services import usage as usage_service
 from igny8.services.audit import Actor
-from igny8.services.numbers import parse_id
 
 bp = Blueprint("catalogue", __name__, url_prefix="/admin/ai-models")
-BULK_ACTIONS = {"activate": "Activate", "deactivate": "Deactivate"}
 SHOWN_ACCOUNTS = 50  # accounts named on a page; the rest are counted
 
 
@@ -169,66 +164,6 @@ def edit(model_id: int):
         return _failed(form, model, exc)
     flash(f"Saved {model.display_name} ({model.model_name}).", "success")
     return redirect(_after_save(model, form))
-
-
-def _selected_models(ids: list[str]) -> list[AIModelConfig]:
-    """The models whose ids were ticked, in display order (one query)."""
-    wanted = {model_id for model_id in map(parse_id, ids) if model_id is not None}
-    if not wanted:
-        return []
-    query = select(AIModelConfig).where(AIModelConfig.id.in_(wanted))
-    return list(db.session.scalars(query.order_by(AIModelConfig.display_name)))
-
-
-def confirm_page(action: str, models: list[AIModelConfig], status: int = 200,
-                 problem: str | None = None):
-    """The bulk confirmation page: what changes, what blocks it, which accounts fall back."""
-    usage = usage_service.usage_for((model.id for model in models), SHOWN_ACCOUNTS)
-    blockers = (catalogue_guards.deactivation_blockers(models) if action == "deactivate"
-                else catalogue_guards.activation_blockers(models))
-    return render_template(
-        "catalogue/confirm_bulk.html", action=action, verb=BULK_ACTIONS[action], models=models,
-        usage=usage, blockers=blockers, problem=for_viewer(problem, current_user.is_admin),
-        form=ConfirmForm(),
-        settings_url=optional_url("settings.global_settings"),
-        back_url=local_next(url_for("catalogue.index")),
-    ), status
-
-
-def _run_bulk(action: str, models: list[AIModelConfig]):
-    """Apply a confirmed bulk action, or show the refusal on the confirmation page."""
-    service = (catalogue_service.activate_models if action == "activate"
-               else catalogue_service.deactivate_models)
-    try:
-        changed = service(models, Actor.for_user(current_user))
-    except DomainError as exc:
-        # Refused on the confirmation page: the rows' state, not the request, is at fault.
-        return confirm_page(action, models, 409, exc.message)
-    done = "Activated" if action == "activate" else "Deactivated"
-    unchanged = len(models) - len(changed)
-    message = f"{done} {len(changed)} model{'s' if len(changed) != 1 else ''}."
-    if unchanged:
-        message += f" {unchanged} already {'active' if action == 'activate' else 'inactive'}."
-    flash(message, "success")
-    return redirect(local_next(url_for("catalogue.index")))
-
-
-@bp.post("/bulk")
-@roles_required(ADMIN, SUPPORT)
-def bulk():
-    """Bulk activate/deactivate: the first POST shows a confirmation, `confirm` applies it."""
-    action = request.form.get("action", "")
-    back = local_next(url_for("catalogue.index"))
-    if action not in BULK_ACTIONS:
-        flash("Choose an action to run on the selected models.", "warning")
-        return redirect(back)
-    models = _selected_models(request.form.getlist("ids"))
-    if not models:
-        flash("Tick at least one model to run an action on. No models were changed.", "warning")
-        return redirect(back)
-    if request.form.get("confirm") != "yes":
-        return confirm_page(action, models)
-    return _run_bulk(action, models)
 
 
 @bp.route("/<int:model_id>/delete", methods=["GET", "POST"])

@@ -5,7 +5,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
-from igny8.catalogue.routes import bp, confirm_page, get_model, local_next
+from igny8.catalogue.bulk_routes import confirm_page
+from igny8.catalogue.routes import bp, get_model, local_next
 from igny8.errors import ConflictError, DomainError
 from igny8.extensions import db
 from igny8.models import AIModelConfig
