@@ -1,5 +1,4 @@
 """Activate/Deactivate buttons send their intent: never the opposite, never a false conflict."""
-import re
 import threading
 
 from sqlalchemy import func, select
@@ -7,6 +6,7 @@ from sqlalchemy import func, select
 from igny8.catalogue.list_cache import LIST_CACHE
 from igny8.models.audit import AuditEntry
 from tests.helpers.app import AuthActions
+from tests.helpers.pages import page_text
 from tests.factories import TextModelFactory
 
 BASE = "/admin/ai-models"
@@ -16,11 +16,6 @@ def audit_count(db, action: str) -> int:
     """How many audit entries of `action` exist."""
     return db.session.scalar(select(func.count()).select_from(AuditEntry)
                              .where(AuditEntry.action == action))
-
-
-def page_text(response) -> str:
-    """The page's text with tags removed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def test_a_stale_activate_on_an_active_model_changes_nothing_and_says_so(client, auth, db):

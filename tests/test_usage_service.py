@@ -6,21 +6,13 @@ from sqlalchemy import select
 
 from igny8.errors import ConflictError, ModelInUse, ValidationFailed
 from igny8.models import AIModelConfig
-from igny8.models.audit import AuditEntry
 from igny8.services import catalogue as catalogue_service
 from igny8.services import catalogue_guards
 from igny8.services import usage as usage_service
 from tests.factories import (
     GlobalSettingsFactory, ImageModelFactory, IntegrationSettingsFactory, TextModelFactory,
 )
-
-
-def audit_entries(db, action=None):
-    """Audit entries for AI models, oldest first."""
-    query = select(AuditEntry).where(AuditEntry.object_type == "ai_model").order_by(AuditEntry.id)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    return list(db.session.scalars(query))
+from tests.helpers.rows import audit_rows
 
 
 @pytest.fixture
@@ -93,7 +85,7 @@ def test_deactivating_a_globally_used_model_is_refused_and_nothing_changes(used,
     assert "OpenAI text model and Text model (any provider)" in refused.value.message
     db.session.expire_all()
     assert spare.is_active and text.is_active  # the unused one was not deactivated either
-    assert audit_entries(db) == []
+    assert audit_rows(db) == []
 
 
 def test_deactivating_records_audit_and_accounts_fall_back(used, db):
@@ -102,7 +94,7 @@ def test_deactivating_records_audit_and_accounts_fall_back(used, db):
     assert changed == [spare]
     db.session.expire_all()
     assert db.session.get(AIModelConfig, spare.id).is_active is False
-    [entry] = audit_entries(db, "deactivate")
+    [entry] = audit_rows(db, action="deactivate")
     assert entry.object_id == str(spare.id) and entry.changes == {"is_active": [True, False]}
     assert entry.actor_label == "system"
 
@@ -111,7 +103,7 @@ def test_deactivating_an_inactive_model_is_a_no_op(db):
     model = TextModelFactory(is_active=False)
     db.session.commit()
     assert catalogue_service.deactivate_models([model]) == []
-    assert audit_entries(db) == []
+    assert audit_rows(db) == []
 
 
 def test_activating_an_unpriced_model_is_refused(db):
@@ -133,7 +125,7 @@ def test_activating_and_toggling(db):
     assert db.session.get(AIModelConfig, model.id).is_active
     catalogue_service.toggle_active(model)
     assert not db.session.get(AIModelConfig, model.id).is_active
-    assert [e.action for e in audit_entries(db)] == ["activate", "deactivate"]
+    assert [e.action for e in audit_rows(db)] == ["activate", "deactivate"]
 
 
 def test_delete_refused_while_used_lists_the_users(used, db):
@@ -145,7 +137,7 @@ def test_delete_refused_while_used_lists_the_users(used, db):
         catalogue_service.delete_model(spare)
     assert "account Acme, account Beta" in account_use.value.message
     assert db.session.scalar(select(AIModelConfig).where(AIModelConfig.id == spare.id))
-    assert audit_entries(db) == []
+    assert audit_rows(db) == []
 
 
 def test_delete_unused_model_records_every_field(db):
@@ -154,7 +146,7 @@ def test_delete_unused_model_records_every_field(db):
     model_id = model.id
     catalogue_service.delete_model(model)
     assert db.session.get(AIModelConfig, model_id) is None
-    [entry] = audit_entries(db, "delete")
+    [entry] = audit_rows(db, action="delete")
     assert entry.object_id == str(model_id)
     assert entry.changes["model_name"] == ["old-1", None]
     assert entry.changes["input_price_per_1m"] == ["0.15", None]
@@ -167,13 +159,13 @@ def test_create_and_update_record_field_level_audit(db):
     model = catalogue_service.create_model(
         provider="openai", model_type="text", model_name="gpt-x", display_name="GPT X",
         is_active=True, input_price_per_1m="1.5", output_price_per_1m=Decimal("6"))
-    [created] = audit_entries(db, "create")
+    [created] = audit_rows(db, action="create")
     assert created.object_id == str(model.id)
     assert created.changes["model_name"] == [None, "gpt-x"]
     assert created.changes["input_price_per_1m"] == [None, "1.50"]
     catalogue_service.update_model(model, expected_version=model.version,
                                    output_price_per_1m=Decimal("7.25"), notes="cheaper soon")
-    [updated] = audit_entries(db, "update")
+    [updated] = audit_rows(db, action="update")
     assert updated.changes == {"output_price_per_1m": ["6.00", "7.25"],
                                "notes": ["", "cheaper soon"]}
     assert model.version == 2
@@ -187,7 +179,7 @@ def test_stale_version_is_a_conflict_and_writes_nothing(db):
         catalogue_service.update_model(model, expected_version=1, notes="second")
     assert "Mini was changed by someone else" in conflict.value.message
     db.session.expire_all()
-    assert model.notes == "first" and len(audit_entries(db, "update")) == 1
+    assert model.notes == "first" and len(audit_rows(db, action="update")) == 1
 
 
 def test_update_cannot_deactivate_a_global_default(used, db):
@@ -197,7 +189,7 @@ def test_update_cannot_deactivate_a_global_default(used, db):
     assert "is the OpenAI text model and Text model (any provider)" in (
         refused.value.fields["is_active"])
     db.session.expire_all()
-    assert text.is_active and text.notes == "" and audit_entries(db) == []
+    assert text.is_active and text.notes == "" and audit_rows(db) == []
 
 
 def test_failed_update_writes_no_audit(db):
@@ -205,7 +197,7 @@ def test_failed_update_writes_no_audit(db):
     db.session.commit()
     with pytest.raises(ValidationFailed):
         catalogue_service.update_model(model, input_price_per_1m=Decimal("-1"))
-    assert audit_entries(db) == []
+    assert audit_rows(db) == []
 
 
 def test_toggle_after_a_concurrent_change_is_a_conflict(db):
@@ -219,7 +211,7 @@ def test_toggle_after_a_concurrent_change_is_a_conflict(db):
     assert "Raced (test-text-" in conflict.value.message
     assert "changed by someone else" in conflict.value.message
     db.session.expire_all()
-    assert not model.is_active and audit_entries(db) == []
+    assert not model.is_active and audit_rows(db) == []
 
 
 def test_account_limit_loads_the_first_accounts_and_counts_the_rest(db, count_queries):
@@ -262,7 +254,7 @@ def test_an_edit_cannot_move_a_global_default_out_of_its_slot(used, db, change, 
     assert "OpenAI text model" in refused.value.fields[field]
     db.session.expire_all()
     assert (text.provider, text.model_type) == ("openai", "text")
-    assert audit_entries(db) == []
+    assert audit_rows(db) == []
 
 
 def test_an_edit_may_change_the_provider_a_slot_does_not_constrain(db):

@@ -29,6 +29,11 @@ def text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
+def page_text(response) -> str:
+    """The page's text with tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
 def model_form_data(**overrides):
     """A valid create form for an active OpenAI text model."""
     data = {"display_name": "GPT-4.1", "model_name": "gpt-4.1", "provider": "openai",

@@ -17,9 +17,11 @@ def model_count(db) -> int:
     return db.session.scalar(select(func.count()).select_from(AIModelConfig))
 
 
-def audit_rows(db, object_type="ai_model"):
-    """Audit entries of one object type, oldest first."""
+def audit_rows(db, object_type="ai_model", action: str | None = None):
+    """Audit entries of one object type (and action, when given), oldest first."""
     query = select(AuditEntry).where(AuditEntry.object_type == object_type)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
     return db.session.scalars(query.order_by(AuditEntry.id)).all()
 
 
