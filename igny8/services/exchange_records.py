@@ -8,6 +8,7 @@ ValidationFailed and nothing is imported.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,6 +34,10 @@ EXPORT_FIELDS = (
 DATABASE_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 INT_FIELDS = ("context_window", "max_output_tokens")
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+# OWASP CSV injection: a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 
 @dataclass
@@ -80,12 +85,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def neutralised(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one quote before a formula start or a leading
+    quote (so a quote of the data survives the round trip); a plain number is left alone."""
+    if text.startswith(FORMULA_STARTS + (QUOTE,)) and not NUMBER.fullmatch(text):
+        return QUOTE + text
+    return text
+
+
+def restored(text: str) -> str:
+    """The cell as it was before `neutralised`: one leading quote dropped, only when a formula
+    start or another quote follows it (any other quote is the data's)."""
+    if text.startswith(QUOTE) and text[1:].startswith(FORMULA_STARTS + (QUOTE,)):
+        return text[1:]
+    return text
+
+
 def to_csv(models: Iterable[AIModelConfig]) -> str:
     """The catalogue as CSV, one row per model, a header of the field names."""
     dataset = tablib.Dataset(headers=list(EXPORT_FIELDS))
     for model in models:
         data = record(model)
-        dataset.append([_cell(data[name]) for name in EXPORT_FIELDS])
+        dataset.append([neutralised(_cell(data[name])) for name in EXPORT_FIELDS])
     return dataset.export("csv")
 
 
@@ -169,7 +190,7 @@ def parse_csv(text: str) -> Iterator[Incoming]:
         data, errors = {}, {}
         for name, cell in zip(dataset.headers, cells):
             try:
-                data[name] = _csv_value(name, cell or "")
+                data[name] = _csv_value(name, restored(cell or ""))
             except ValueError as exc:
                 errors[name] = str(exc)
         row = incoming(f"line {number}", data)
