@@ -1,6 +1,8 @@
 """Global and account integration settings screens (blueprint `settings`)."""
 from igny8.admin.sidebar import AdminSection, register_section
-from igny8.settings import account_admin_routes, account_routes  # noqa: F401  (views on bp)
+from igny8.settings import (  # noqa: F401  (views on bp)
+    account_admin_routes, account_list_routes, account_routes,
+)
 from igny8.settings.routes import bp
 
 register_section(

@@ -1,7 +1,8 @@
 """Account management screens (admins): add an account, rename, archive and unarchive it.
 
-The list and the account page (settings/account_routes.py) show the forms to admins only; the
-routes here refuse support server-side (roles_required) whatever the page showed.
+The list and the account page (settings/account_list_routes.py, account_routes.py) show the
+forms to admins only; the routes here refuse support server-side (roles_required) whatever the
+page showed.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from igny8.errors import DomainError, page_status
 from igny8.services import accounts as service
 from igny8.services.audit import Actor
 from igny8.settings.account_forms import AccountArchiveForm, AccountCreateForm, AccountRenameForm
-from igny8.settings.account_routes import load_or_404, render_account, render_accounts
+from igny8.settings.account_list_routes import render_accounts
+from igny8.settings.account_routes import load_or_404, render_account
 from igny8.settings.routes import bp
 
 
