@@ -23,12 +23,30 @@ def test_the_favicon_and_the_script_are_linked_and_served(client, auth):
     ("/admin/history/", "History"),
     ("/admin/api-keys/", "API keys"),
     ("/admin/users/", "Users"),
+    ("/admin/ai-models/", "AI Models"),
+    ("/auth/password", "Change password"),
+    ("/api/v1/docs", "API docs"),
 ])
 def test_pages_show_breadcrumbs(client, auth, url, current):
     auth.login("admin")
     page = " ".join(client.get(url).get_data(as_text=True).split())
     assert '<li class="breadcrumb-item"><a href="/admin/">Dashboard</a></li>' in page
     assert f'<li class="breadcrumb-item active">{current}</li>' in page
+
+
+def test_a_users_page_and_a_replacement_show_the_trail_to_them(client, auth, db):
+    auth.login("admin")
+    admin = auth.user
+    model = TextModelFactory(display_name="Claude Sonnet")
+    db.session.commit()
+    user_page = " ".join(client.get(f"/admin/users/{admin.id}/").get_data(as_text=True).split())
+    assert '<li class="breadcrumb-item"><a href="/admin/users/">Users</a></li>' in user_page
+    assert f'<li class="breadcrumb-item active">{admin.email}</li>' in user_page
+    replace = " ".join(client.get(f"{CATALOGUE_URL}/{model.id}/replace").get_data(
+        as_text=True).split())
+    assert (f'<li class="breadcrumb-item"><a href="{CATALOGUE_URL}/{model.id}">Claude Sonnet</a>'
+            '</li>') in replace
+    assert '<li class="breadcrumb-item active">Replace</li>' in replace
 
 
 def test_model_page_words_empty_limits_and_links_the_price_source(client, auth, db):

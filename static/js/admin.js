@@ -1,6 +1,8 @@
 /* igny8 admin enhancements; every page works without this script.
    - [data-copy-target]: a "Copy" button for the text of the element it names (shown only here).
-   - select[data-filter]: a type-to-filter box over a long dropdown; the chosen option never hides. */
+   - select[data-filter]: a type-to-filter box over a long dropdown; the chosen option never hides.
+   - input[data-select-all=FORM]: ticks every row box of the list's bulk form (shown only here);
+     [data-selected-count=FORM] then says "n of m selected". */
 (function () {
   "use strict";
 
@@ -35,8 +37,32 @@
     });
   }
 
+  function setUpSelectAll(all) {
+    var formId = all.getAttribute("data-select-all");
+    var boxes = document.querySelectorAll('input[type=checkbox][name=ids][form="' + formId + '"]');
+    var count = document.querySelector('[data-selected-count="' + formId + '"]');
+    if (!boxes.length) { return; }
+    all.hidden = false;
+    function update() {
+      var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; });
+      all.checked = ticked.length === boxes.length;
+      all.indeterminate = ticked.length > 0 && ticked.length < boxes.length;
+      if (count) {
+        count.textContent = ticked.length + " of " + boxes.length + " selected" +
+          (ticked.length ? "" : ": tick the rows first");
+      }
+    }
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+      update();
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", update); });
+    update();  // boxes the browser kept ticked (back button) count too
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-copy-target]").forEach(setUpCopy);
     document.querySelectorAll("select[data-filter]").forEach(setUpFilter);
+    document.querySelectorAll("input[data-select-all]").forEach(setUpSelectAll);
   });
 }());

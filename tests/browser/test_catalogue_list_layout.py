@@ -83,3 +83,24 @@ def test_a_stale_tab_activate_on_an_active_model_changes_nothing(page, context, 
     expect(stale.get_by_role("button", name="Deactivate Claude Sonnet")).to_be_visible()
     with live_db() as session:
         assert session.scalar(select(AIModelConfig.is_active)) is True
+
+
+def test_select_all_ticks_the_page_and_counts_what_is_selected(page, live_server, sign_in,
+                                                               live_db):
+    with live_db():
+        for name in ("Alpha Writer", "Beta Writer", "Gamma Writer"):
+            TextModelFactory(display_name=name)
+    sign_in("support")
+    page.goto(f"{live_server}/admin/ai-models/")
+    count = page.locator("[data-selected-count]")
+    expect(count).to_have_text("0 of 3 selected: tick the rows first")
+    page.get_by_label("Select every row on this page").check()
+    expect(page.locator("input[name=ids]:checked")).to_have_count(3)
+    expect(count).to_have_text("3 of 3 selected")
+    page.get_by_label("Select Beta Writer", exact=True).uncheck()
+    expect(count).to_have_text("2 of 3 selected")
+    assert page.get_by_label("Select every row on this page").evaluate("b => b.indeterminate")
+    page.get_by_label("Action:").select_option(label="Deactivate selected models")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("heading", name="Deactivate 2 models?")).to_be_visible()
+    expect(page.locator(".confirm-models > li")).to_have_count(2)

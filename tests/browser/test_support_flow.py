@@ -29,8 +29,8 @@ def test_support_deactivates_two_models_after_confirming(
     sign_in("support")
     page.get_by_role("navigation", name="Admin sections").get_by_role(
         "link", name="AI Models").click()
-    for name in ("claude-3-haiku-20240307", "gpt-3.5-turbo"):
-        page.get_by_label(f"Select row {catalogue[name]}", exact=True).check()
+    for name in ("Claude 3 Haiku", "GPT-3.5 Turbo"):
+        page.get_by_label(f"Select {name}", exact=True).check()
     page.get_by_label("Action:").select_option(label="Deactivate selected models")
     page.get_by_role("button", name="Go").click()
 
