@@ -1,7 +1,6 @@
 """/api/v1/accounts: list, read, create, rename and archive/unarchive customer accounts."""
 from __future__ import annotations
 
-import math
 
 import marshmallow as ma
 from flask.views import MethodView
@@ -19,6 +18,7 @@ from igny8.api.accounts_schemas import (
 from igny8.api.blueprint import api_actor, bp
 from igny8.api.conditional import ETAG_HEADER, IF_MATCH, check_if_match, with_etag
 from igny8.api.errors import ApiError
+from igny8.api.pages import page_body
 from igny8.api.schemas import ErrorSchema
 from igny8.api.spec import READS, WRITES, errors
 from igny8.extensions import db
@@ -57,8 +57,7 @@ class Accounts(MethodView):
         """List accounts (active ones unless `archived` says otherwise), searched, paginated."""
         found = paginate(accounts_query(args.get("q") or "", args["archived"]), args["page"],
                          args["per_page"], clamp=False)
-        return {"items": found.items, "total": found.total, "page": found.page,
-                "per_page": found.per_page, "pages": math.ceil(found.total / found.per_page)}
+        return page_body(found)
 
     @bp.arguments(AccountCreateSchema, example=examples.ACCOUNT_CREATE)
     @bp.response(201, AccountSchema, headers=ETAG_HEADER, example=examples.ACCOUNT)

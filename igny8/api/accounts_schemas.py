@@ -4,10 +4,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from igny8.api.pages import page_query_fields, page_schema
 from igny8.api.schemas import VISIBLE, StrictBoolean, StrictInteger, Text, UtcDateTime
 from igny8.models.accounts import MAX_NAME_LENGTH
 from igny8.services.accounts import ARCHIVED_FILTERS
-from igny8.services.numbers import MAX_PAGE
 
 NAME = {**VISIBLE, "description": "Unique whatever its case or Unicode spelling; stored trimmed "
                                   "and NFKC-normalised. " + VISIBLE["description"]}
@@ -31,14 +31,8 @@ class AccountSchema(ma.Schema):
     updated_at = UtcDateTime(required=True)
 
 
-class AccountListSchema(ma.Schema):
-    """One page of accounts."""
-
-    items = fields.List(fields.Nested(AccountSchema), required=True)
-    total = fields.Integer(required=True, metadata={"description": "Accounts matching"})
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
+AccountListSchema = page_schema("AccountListSchema", AccountSchema, "One page of accounts.",
+                                "Accounts matching")
 
 
 class AccountQuerySchema(ma.Schema):
@@ -48,8 +42,7 @@ class AccountQuerySchema(ma.Schema):
              metadata={"description": "Part of the name, or the id (12 or #12)"})
     archived = fields.String(load_default="active", validate=validate.OneOf(ARCHIVED_FILTERS),
                              metadata={"description": "active (default), archived or all"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page, per_page = page_query_fields()
 
 
 class AccountCreateSchema(ma.Schema):

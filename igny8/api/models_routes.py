@@ -1,7 +1,6 @@
 """/api/v1/models: list, read, create, change and delete catalogue models."""
 from __future__ import annotations
 
-import math
 from contextlib import contextmanager
 
 import marshmallow as ma
@@ -16,6 +15,7 @@ from igny8.api.conditional import (
 )
 from igny8.api import examples
 from igny8.api.errors import ApiError
+from igny8.api.pages import page_body
 from igny8.api.schemas import (
     ErrorSchema,
     ModelCreateSchema,
@@ -66,8 +66,7 @@ def models_page(args: dict) -> dict:
     scheduled = price_versions.scheduled_changes() if found.items else {}
     for model in found.items:
         model.scheduled_price = scheduled.get(model.id)
-    return {"items": found.items, "total": found.total, "page": found.page,
-            "per_page": found.per_page, "pages": math.ceil(found.total / found.per_page)}
+    return page_body(found)
 
 
 def with_schedule(model: AIModelConfig) -> AIModelConfig:

@@ -7,11 +7,11 @@ from marshmallow import fields, validate
 from igny8.api.fields import (  # noqa: F401  (the field types, imported from here too)
     NO_NUL, Price, StrictBoolean, StrictInteger, Text, UtcDateTime,
 )
+from igny8.api.pages import page_query_fields, page_schema
 from igny8.api.price_schemas import PriceVersionSchema
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.services.catalogue_rules import MAX_TOKENS
 from igny8.services.text import VISIBLE_PATTERN
-from igny8.services.numbers import MAX_PAGE
 
 
 class ErrorBodySchema(ma.Schema):
@@ -72,14 +72,8 @@ class ModelSchema(ModelSummarySchema):
     updated_at = UtcDateTime(required=True)
 
 
-class ModelListSchema(ma.Schema):
-    """One page of models."""
-
-    items = fields.List(fields.Nested(ModelSchema), required=True)
-    total = fields.Integer(required=True, metadata={"description": "Models matching the filters"})
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
+ModelListSchema = page_schema("ModelListSchema", ModelSchema, "One page of models.",
+                              "Models matching the filters")
 
 
 class ModelQuerySchema(ma.Schema):
@@ -92,8 +86,7 @@ class ModelQuerySchema(ma.Schema):
         validate=validate.Length(max=100),
         metadata={"description": "Substring of model name, display name or an alias"},
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page, per_page = page_query_fields()
 
 
 TOKENS = validate.Range(min=1, max=MAX_TOKENS)
