@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from igny8.services import api_keys
+from tests.factories import AccountFactory, TextModelFactory
 from tests.helpers.api import ApiClient
+from tests.helpers.rows import commit
 
 
 @pytest.fixture
@@ -38,3 +40,11 @@ def read_api(app, client, make_key):
 def catalogue_name() -> str:
     """The API tests' catalogue: tests.catalogues.CATALOGUES["api"]."""
     return "api"
+
+
+@pytest.fixture
+def model_and_account(db):
+    """One text model and one account, committed."""
+    model, account = TextModelFactory(), AccountFactory()
+    commit()
+    return model, account

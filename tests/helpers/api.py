@@ -9,6 +9,11 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_schema_validator import OAS30Validator
 
+# A valid POST /api/v1/models body: an OpenAI text model with its required prices.
+NEW_MODEL_FIELDS = {"provider": "openai", "model_type": "text", "model_name": "gpt-new",
+                    "display_name": "GPT New", "input_price_per_1m": "1.00",
+                    "output_price_per_1m": "2.00"}
+
 _documents: dict[int, tuple[dict, OpenAPI]] = {}
 
 
