@@ -1,8 +1,6 @@
 """/api/v1/accounts: list, read, create, rename and archive/unarchive customer accounts."""
 from __future__ import annotations
 
-
-import marshmallow as ma
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -20,7 +18,7 @@ from igny8.api.conditional import ETAG_HEADER, IF_MATCH, check_if_match, with_et
 from igny8.api.errors import ApiError
 from igny8.api.pages import page_body
 from igny8.api.schemas import ErrorSchema
-from igny8.api.spec import READS, WRITES, errors
+from igny8.api.spec import READS, WRITES, errors, list_operation
 from igny8.extensions import db
 from igny8.models.accounts import Account
 from igny8.services import accounts
@@ -49,10 +47,7 @@ def account_or_404(account_id: int) -> Account:
 class Accounts(MethodView):
     """Customer accounts."""
 
-    @bp.arguments(AccountQuerySchema, location="query", unknown=ma.RAISE)
-    @bp.response(200, AccountListSchema, example=examples.ACCOUNT_LIST)
-    @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
-    @errors(*READS)
+    @list_operation(AccountQuerySchema, AccountListSchema, examples.ACCOUNT_LIST)
     def get(self, args):
         """List accounts (active ones unless `archived` says otherwise), searched, paginated."""
         found = paginate(accounts_query(args.get("q") or "", args["archived"]), args["page"],

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from igny8.api.schemas import (
     ModelSchema,
     ModelUpdateSchema,
 )
-from igny8.api.spec import READS, WRITES, errors
+from igny8.api.spec import READS, WRITES, errors, list_operation
 from igny8 import caching, lifecycle
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
@@ -108,10 +107,7 @@ def state_conflicts_as_409(stored: bool):
 class Models(MethodView):
     """The model catalogue."""
 
-    @bp.arguments(ModelQuerySchema, location="query", unknown=ma.RAISE)
-    @bp.response(200, ModelListSchema, example=examples.MODEL_LIST)
-    @bp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
-    @errors(*READS)
+    @list_operation(ModelQuerySchema, ModelListSchema, examples.MODEL_LIST)
     def get(self, args):
         """List models, filtered and paginated; the JSON page is cached per data generation."""
         key = (tuple(sorted(args.items())), lifecycle.today())  # states change at midnight

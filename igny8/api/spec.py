@@ -1,8 +1,11 @@
 """Adjustments to the generated OpenAPI document and the error responses operations share."""
 from __future__ import annotations
 
+import marshmallow as ma
+
 from igny8.api.blueprint import bp
 from igny8.api.examples import error
+from igny8.api.schemas import ErrorSchema
 from igny8.pricing import REQUIRED_PRICES
 from igny8.request_guard import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 from igny8.services.numbers import PRICE_PATTERN
@@ -67,6 +70,18 @@ def errors(*statuses: int):
         for status in statuses:
             view = bp.alt_response(status, response=SHARED_ERRORS[status][0])(view)
         return view
+    return decorate
+
+
+def list_operation(query_schema: type[ma.Schema], page_schema: type[ma.Schema], example: dict):
+    """Decorator of a paginated GET: the strict query, the page answer, a 422 for a bad query
+    parameter and the read errors."""
+    def decorate(view):
+        view = errors(*READS)(view)
+        view = bp.alt_response(422, schema=ErrorSchema,
+                               description="A query parameter is invalid")(view)
+        view = bp.response(200, page_schema, example=example)(view)
+        return bp.arguments(query_schema, location="query", unknown=ma.RAISE)(view)
     return decorate
 
 
