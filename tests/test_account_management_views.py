@@ -7,26 +7,13 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from igny8.models import Account, AuditEntry
+from igny8.models import Account
 from tests.factories import AccountFactory
+from tests.helpers.rows import account_history, stored_accounts
 
 ACCOUNTS_URL = "/admin/settings/accounts"
 
 pytestmark = pytest.mark.catalogue("settings")
-
-
-def stored(db) -> list[tuple[str, bool]]:
-    """(name, archived) of every account, by id."""
-    db.session.expire_all()
-    rows = db.session.scalars(select(Account).order_by(Account.id))
-    return [(account.name, account.is_archived) for account in rows]
-
-
-def account_history(db) -> list[tuple[str, str]]:
-    """(action, actor) of the history entries about accounts, oldest first."""
-    rows = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "account")
-                              .order_by(AuditEntry.id))
-    return [(entry.action, entry.actor_label) for entry in rows]
 
 
 def text(page: str) -> str:
@@ -45,7 +32,7 @@ def test_an_admin_adds_an_account_from_the_list(client, auth, db, catalogue):
     page = client.get(ACCOUNTS_URL).get_data(as_text=True)
     assert "Add an account" in page and 'action="/admin/settings/accounts/new"' in page
     response = client.post(f"{ACCOUNTS_URL}/new", data={"name": "  Acme Publishing "})
-    [(name, archived)] = stored(db)
+    [(name, archived)] = stored_accounts(db)
     account_id = db.session.scalar(select(Account.id))
     assert response.status_code == 302
     assert response.location.endswith(f"{ACCOUNTS_URL}/{account_id}")
@@ -68,7 +55,7 @@ def test_a_refused_add_shows_the_list_with_the_reason_and_writes_nothing(
     response = client.post(f"{ACCOUNTS_URL}/new", data={"name": name})
     assert response.status_code == status
     assert message in text(response.get_data(as_text=True))
-    assert stored(db) == [("Acme", False)] and account_history(db) == []
+    assert stored_accounts(db) == [("Acme", False)] and account_history(db) == []
 
 
 def test_an_admin_renames_and_archives_then_unarchives(client, auth, db, catalogue):
@@ -86,9 +73,9 @@ def test_an_admin_renames_and_archives_then_unarchives(client, auth, db, catalog
     page = client.get(url).get_data(as_text=True)
     assert "Account Acme Media archived." in text(page)
     assert "Archived on" in page and 'value="Unarchive"' in page
-    assert stored(db) == [("Acme Media", True)]
+    assert stored_accounts(db) == [("Acme Media", True)]
     client.post(f"{url}/archive", data={"archive-archived": "0", "archive-version": "3"})
-    assert stored(db) == [("Acme Media", False)]
+    assert stored_accounts(db) == [("Acme Media", False)]
     assert [action for action, _ in account_history(db)] == ["update", "archive", "unarchive"]
 
 
@@ -103,7 +90,7 @@ def test_a_stale_rename_is_409_and_keeps_the_other_change(client, auth, db, cata
     assert "changed by someone else" in text(stale.get_data(as_text=True))
     blank = client.post(f"{url}/name", data={"rename-name": " ", "rename-version": "2"})
     assert blank.status_code == 400
-    assert stored(db) == [("First", False)]
+    assert stored_accounts(db) == [("First", False)]
 
 
 def test_support_sees_the_state_but_no_forms_and_is_refused_server_side(
@@ -120,7 +107,7 @@ def test_support_sees_the_state_but_no_forms_and_is_refused_server_side(
                        (f"{url}/name", {"rename-name": "Other"}),
                        (f"{url}/archive", {"archive-archived": "1"})):
         assert client.post(path, data=data).status_code == 403
-    assert stored(db) == [("Acme", False)] and account_history(db) == []
+    assert stored_accounts(db) == [("Acme", False)] and account_history(db) == []
 
 
 def test_the_list_hides_archived_accounts_unless_the_filter_asks(client, auth, db, catalogue):
@@ -158,4 +145,4 @@ def test_every_account_form_carries_a_csrf_token_and_a_post_without_one_is_refus
     refused = client.post(f"{url}/archive", data={"archive-archived": "1"})
     assert refused.status_code == 400
     assert client.post(f"{ACCOUNTS_URL}/new", data={"name": "New"}).status_code == 400
-    assert stored(db) == [("Acme", False)]
+    assert stored_accounts(db) == [("Acme", False)]

@@ -4,18 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from igny8.models import Account, AuditEntry
+from tests.helpers.rows import stored_accounts
 
 
 def run(app, *args):
     """Invoke a `flask accounts` command against the test app."""
     return app.test_cli_runner().invoke(args=["accounts", *args])
-
-
-def stored(db) -> list[tuple[str, bool]]:
-    """(name, archived) of every account, by id."""
-    db.session.expire_all()
-    rows = db.session.scalars(select(Account).order_by(Account.id))
-    return [(account.name, account.is_archived) for account in rows]
 
 
 def test_create_list_rename_archive_unarchive(app, db):
@@ -34,7 +28,7 @@ def test_create_list_rename_archive_unarchive(app, db):
     assert "Blue Fern" not in run(app, "list", "--archived").output
     assert "Acme Media" in run(app, "list", "--all").output
     assert run(app, "unarchive", str(account_id)).exit_code == 0
-    assert stored(db) == [("Acme Media", False), ("Blue Fern", False)]
+    assert stored_accounts(db) == [("Acme Media", False), ("Blue Fern", False)]
     actors = {e.actor_label for e in db.session.scalars(select(AuditEntry))}
     assert actors == {"cli"}
 
@@ -47,7 +41,7 @@ def test_refusals_exit_non_zero_with_the_message_and_write_nothing(app, db):
     assert blank.exit_code == 1 and "The account name is required." in blank.output
     unknown = run(app, "archive", "99999")
     assert unknown.exit_code == 1 and "There is no account with id 99999." in unknown.output
-    assert stored(db) == [("Acme", False)]
+    assert stored_accounts(db) == [("Acme", False)]
     assert len(db.session.scalars(select(AuditEntry)).all()) == 1
 
 

@@ -4,23 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from igny8.models import Account, AuditEntry
+from igny8.models import Account
 from tests.factories import AccountFactory
 from tests.helpers.api import error_of
-
-
-def stored(db) -> list[tuple[str, bool]]:
-    """(name, archived) of every account, by id."""
-    db.session.expire_all()
-    rows = db.session.scalars(select(Account).order_by(Account.id))
-    return [(account.name, account.is_archived) for account in rows]
-
-
-def history(db) -> list[tuple[str, str]]:
-    """(action, actor) of every history entry about an account, oldest first."""
-    rows = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "account")
-                              .order_by(AuditEntry.id))
-    return [(entry.action, entry.actor_label) for entry in rows]
+from tests.helpers.rows import account_history, stored_accounts
 
 
 def test_create_answers_201_with_the_account_and_its_etag(api, db):
@@ -30,8 +17,8 @@ def test_create_answers_201_with_the_account_and_its_etag(api, db):
     assert (body["name"], body["archived"], body["archived_at"], body["version"]) == (
         "Acme Publishing", False, None, 1)
     assert response.headers["ETag"] == '"1"'
-    assert stored(db) == [("Acme Publishing", False)]
-    assert history(db) == [("create", "api-key:integration")]
+    assert stored_accounts(db) == [("Acme Publishing", False)]
+    assert account_history(db) == [("create", "api-key:integration")]
 
 
 @pytest.mark.parametrize("body, field", [
@@ -42,7 +29,7 @@ def test_bad_input_is_refused_with_422_naming_the_field_and_nothing_written(api,
     response = api.post("/api/v1/accounts", body)
     assert response.status_code == 422
     assert field in error_of(response)["fields"]
-    assert stored(db) == [] and history(db) == []
+    assert stored_accounts(db) == [] and account_history(db) == []
 
 
 def test_a_name_taken_in_another_case_is_409_naming_the_holder(api, db):
@@ -51,7 +38,7 @@ def test_a_name_taken_in_another_case_is_409_naming_the_holder(api, db):
     assert response.status_code == 409
     holder = f"account #{first['id']}, 'Acme'"
     assert error_of(response)["fields"] == {"name": f"already used ({holder})"}
-    assert stored(db) == [("Acme", False)]
+    assert stored_accounts(db) == [("Acme", False)]
 
 
 def test_writes_need_the_write_scope(read_api, db):
@@ -60,7 +47,7 @@ def test_writes_need_the_write_scope(read_api, db):
     assert read_api.post("/api/v1/accounts", {"name": "New"}).status_code == 403
     assert read_api.patch(f"/api/v1/accounts/{account.id}", {"archived": True}).status_code == 403
     assert read_api.get(f"/api/v1/accounts/{account.id}").get_json()["name"] == "Acme"
-    assert stored(db) == [("Acme", False)]
+    assert stored_accounts(db) == [("Acme", False)]
 
 
 def test_the_list_searches_filters_archived_and_pages(api, db):
@@ -99,8 +86,9 @@ def test_patch_renames_archives_and_unarchives_with_versions(api, db):
     assert archived["archived"] is True and archived["archived_at"]
     assert api.get(url).get_json()["archived"] is True  # still readable
     assert api.patch(url, {"archived": False}).get_json()["archived"] is False
-    assert stored(db) == [("Acme Media", False)]
-    assert [action for action, _ in history(db)] == ["create", "update", "archive", "unarchive"]
+    assert stored_accounts(db) == [("Acme Media", False)]
+    assert [action for action, _ in account_history(db)] == [
+        "create", "update", "archive", "unarchive"]
 
 
 @pytest.mark.parametrize("body, field", [
@@ -112,7 +100,7 @@ def test_patch_refuses_bad_input_and_writes_nothing(api, db, body, field):
     db.session.commit()
     response = api.patch(f"/api/v1/accounts/{account.id}", body)
     assert response.status_code == 422 and field in error_of(response)["fields"]
-    assert stored(db) == [("Acme", False)] and history(db) == []
+    assert stored_accounts(db) == [("Acme", False)] and account_history(db) == []
 
 
 def test_unknown_accounts_are_404(api, db):
@@ -127,4 +115,4 @@ def test_a_rename_onto_a_taken_name_is_409_and_keeps_the_old_name(api, db):
     other = api.post("/api/v1/accounts", {"name": "Blue Fern"}).get_json()
     response = api.patch(f"/api/v1/accounts/{other['id']}", {"name": "acme", "archived": True})
     assert response.status_code == 409 and "name" in error_of(response)["fields"]
-    assert stored(db) == [("Acme", False), ("Blue Fern", False)]
+    assert stored_accounts(db) == [("Acme", False), ("Blue Fern", False)]

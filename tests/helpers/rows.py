@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from igny8.extensions import db
-from igny8.models import AIModelConfig, AuditEntry, UsageDaily, UsageRecord
+from igny8.models import Account, AIModelConfig, AuditEntry, UsageDaily, UsageRecord
 
 
 def commit() -> None:
@@ -23,6 +23,18 @@ def audit_rows(db, object_type="ai_model", action: str | None = None):
     if action is not None:
         query = query.where(AuditEntry.action == action)
     return db.session.scalars(query.order_by(AuditEntry.id)).all()
+
+
+def stored_accounts(db) -> list[tuple[str, bool]]:
+    """(name, archived) of every account, by id."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(Account).order_by(Account.id))
+    return [(account.name, account.is_archived) for account in rows]
+
+
+def account_history(db) -> list[tuple[str, str]]:
+    """(action, actor) of every history entry about an account, oldest first."""
+    return [(entry.action, entry.actor_label) for entry in audit_rows(db, "account")]
 
 
 def stored_records() -> list[UsageRecord]:
