@@ -101,27 +101,50 @@ def _json_number(text: str) -> int | OversizedNumber:
     return OversizedNumber(text) if len(text.lstrip("-")) > MAX_NUMBER_DIGITS else int(text)
 
 
-def _walk(value: object) -> Iterator[tuple[str, str]]:
-    """(field, problem) for every string, key or number of a parsed JSON body; no recursion."""
-    stack: list[tuple[str, object, int]] = [("", value, 0)]
+def _scalar_problem(item: object, check_text: bool) -> str | None:
+    """Why a JSON string or number cannot be taken, or None."""
+    if isinstance(item, OversizedNumber):
+        return NUMBER_MESSAGE.format(digits=MAX_NUMBER_DIGITS)
+    if check_text and isinstance(item, str):
+        return text_problem(item)
+    return None
+
+
+def _field(path: tuple, key: object) -> str:
+    """The dotted name of a member: records.3.request_id."""
+    return ".".join(str(part) for part in (*path, key))
+
+
+def _members(item: dict | list) -> Iterator[tuple[object, object]]:
+    """(key or index, child) of an object or an array."""
+    return iter(item.items()) if isinstance(item, dict) else enumerate(item)
+
+
+def _walk(value: object, check_text: bool = True) -> Iterator[tuple[str, str]]:
+    """(field, problem) for every string, key or number of a parsed JSON body; no recursion.
+
+    Only containers go on the stack, and a member's dotted name is built only for a problem;
+    `check_text=False` skips the text checks (a body without a \\u escape holds no NUL or
+    lone surrogate: JSON cannot carry either raw)."""
+    if not isinstance(value, (dict, list)):
+        problem = _scalar_problem(value, check_text)
+        yield from ((BODY_FIELD, problem),) if problem else ()
+        return
+    stack: list[tuple[tuple, dict | list, int]] = [((), value, 0)]
     while stack:
         path, item, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
+        if depth > MAX_JSON_DEPTH or (item and depth + 1 > MAX_JSON_DEPTH):
             yield BODY_FIELD, DEPTH_MESSAGE.format(depth=MAX_JSON_DEPTH)
             return
-        if isinstance(item, OversizedNumber):
-            yield path or BODY_FIELD, NUMBER_MESSAGE.format(digits=MAX_NUMBER_DIGITS)
-        elif isinstance(item, str) and text_problem(item):
-            yield path or BODY_FIELD, text_problem(item)
-        elif isinstance(item, dict):
-            for key, child in reversed(item.items()):
-                name = f"{path}.{key}" if path else key
-                if text_problem(key):
-                    yield name, text_problem(key)
-                stack.append((name, child, depth + 1))
-        elif isinstance(item, list):
-            stack += [(f"{path}.{i}" if path else str(i), child, depth + 1)
-                      for i, child in reversed(list(enumerate(item)))]
+        nested = []
+        for key, child in _members(item):
+            if check_text and isinstance(key, str) and text_problem(key):
+                yield _field(path, key), text_problem(key)
+            if isinstance(child, (dict, list)):
+                nested.append(((*path, key), child, depth + 1))
+            elif problem := _scalar_problem(child, check_text):
+                yield _field(path, key), problem
+        stack += reversed(nested)
 
 
 def parse_json_body(data: bytes) -> object:
@@ -150,8 +173,9 @@ def field_problems() -> dict[str, str]:
         found += [(key, text_problem(key) or text_problem(value))
                   for key, value in source.items(multi=True)
                   if text_problem(key) or text_problem(value)]
-    if request.method in BODY_METHODS and request.is_json and request.get_data(cache=True):
-        found += _walk(json_body())
+    data = request.get_data(cache=True) if request.method in BODY_METHODS else b""
+    if data and request.is_json:
+        found += _walk(json_body(), check_text=b"\\u" in data)
     return {printable(name): problem for name, problem in found}
 
 

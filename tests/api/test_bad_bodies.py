@@ -56,6 +56,30 @@ def test_deeply_nested_json_is_a_400_naming_the_body(api, db, depth):
     assert model_count(db) == 0
 
 
+@pytest.mark.parametrize("body, refused", [
+    (deep_json(32), False),  # the innermost list is 32 levels down: allowed
+    (deep_json(33), True),
+    ('{"notes": ' + "[" * 31 + "1" + "]" * 31 + "}", False),
+    ('{"notes": ' + "[" * 32 + "1" + "]" * 32 + "}", True),  # the number is 33 levels down
+])
+def test_the_depth_limit_counts_every_level(api, db, body, refused):
+    response = send_raw(api, "POST", "/api/v1/models", body)
+    fields = error_of(response)["fields"]
+    depth_refusal = fields.get("_body") == "The JSON body is nested more than 32 levels deep."
+    assert depth_refusal is refused
+    assert response.status_code == (400 if refused else 422)
+    assert model_count(db) == 0
+
+
+def test_a_nul_deep_in_a_body_without_other_escapes_is_named(api, db):
+    body = '{"display_name": "ok", "aliases": ["a", "b\\u0000c"]}'
+    response = send_raw(api, "POST", "/api/v1/models", body)
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "aliases.1": "Must not contain a NUL (\\x00) character."}
+    assert model_count(db) == 0
+
+
 def test_deeply_nested_json_in_a_settings_patch_changes_nothing(api, db, model_and_account):
     _, account = model_and_account
     url = f"/api/v1/accounts/{account.id}/integration-settings"
