@@ -60,6 +60,8 @@ def import_command(file: Path, fmt: str, providers: tuple[str, ...], modes: tupl
         _print(result)
         if not dry_run:
             click.echo(f"Applied: {len(report.created)} created, {len(report.updated)} updated.")
+            for key in report.unlinked:
+                click.echo(f"  {key}: its successor (new in the file) was not applied")
     except (DomainError, UnicodeDecodeError) as exc:
         raise click.ClickException(getattr(exc, "message", str(exc))) from None
     if result.counts()[exchange_service.ERROR]:
@@ -77,6 +79,11 @@ def _print(result: exchange_service.Preview) -> None:
         click.echo(f"  error {row.key}: {messages}")
     if len(errors) > SHOWN_ERRORS:
         click.echo(f"  ... and {len(errors) - SHOWN_ERRORS} more errors")
+    noted = [row for row in result.rows if row.notes]
+    for row in noted[:SHOWN_ERRORS]:
+        click.echo(f"  note {row.key}: {'; '.join(row.notes.values())}")
+    if len(noted) > SHOWN_ERRORS:
+        click.echo(f"  ... and {len(noted) - SHOWN_ERRORS} more notes")
     for row in result.rows:
         if row.applicable and row.hand_edited:
             click.echo(f"  left out {row.key}: edited by an admin (apply it from the screen)")

@@ -20,7 +20,8 @@ from igny8.extensions import db
 from igny8.models.audit import AuditEntry
 from igny8.models.catalogue import AIModelConfig
 from igny8.pricing import PRICE_FIELDS
-from igny8.services import audit, exchange_litellm, exchange_records, locking, prices
+from igny8.services import audit, exchange_litellm, exchange_records, exchange_successors
+from igny8.services import locking, prices
 from igny8.services.audit import Actor
 from igny8.services.catalogue import OBJECT_TYPE
 from igny8.services.catalogue_guards import edit_errors
@@ -51,6 +52,8 @@ class PreviewRow:
     model_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict, repr=False)
     tier: dict[str, Any] | None = field(default=None, repr=False)  # a new long-context tier
+    notes: dict[str, str] = field(default_factory=dict)  # e.g. a successor left as it is
+    successor_key: tuple[str, str] | None = None  # a successor this file creates
 
     @property
     def applicable(self) -> bool:
@@ -193,9 +196,9 @@ def _tier_change(item: Incoming, in_force: dict[str, Any]) -> dict[str, Any] | N
 
 def preview(items: Iterable[Incoming]) -> Preview:
     """Classify every file row against the catalogue, then list the models the file lacks."""
-    catalogue = _Catalogue()
-    seen: set = set()
+    catalogue, seen, items = _Catalogue(), set(), list(items)
     rows = [_classify(item, catalogue, seen) for item in items]
+    exchange_successors.resolve(list(zip(items, rows)), catalogue.rows)
     for model in catalogue.rows:
         if (model.provider, model.model_name) not in seen:
             rows.append(PreviewRow(f"{model.provider}/{model.model_name}", ONLY,
@@ -211,6 +214,7 @@ class ApplyReport:
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    unlinked: list[str] = field(default_factory=list)  # successor new in the file, not applied
 
 
 def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
@@ -219,7 +223,7 @@ def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
     and write the New and Changed rows `chosen` accepts in ONE unit of work, each audited."""
     locking.lock_for_seed()  # no create, edit or slot change slips between check and write
     result = preview(items)
-    report, writes = ApplyReport(), []
+    report, writes, written = ApplyReport(), [], {}
     by_id = {model.id: model for model in db.session.scalars(select(AIModelConfig).where(
         AIModelConfig.id.in_([row.model_id for row in result.rows if row.model_id])))}
     for row in result.rows:
@@ -236,9 +240,12 @@ def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
             db.session.add(model)
         (report.updated if row.status == CHANGED else report.created).append(row.key)
         writes.append((model, before, row.tier or None))
+        written[row.key] = model
     race = ValidationFailed("The import was not applied: a model with one of these names was"
                             " saved at the same time; preview again", {"file": "conflict"})
     with unit_of_work(actor, "The catalogue", on_integrity=race) as work:
+        db.session.flush()  # new models get their ids: successors new in the file link to them
+        report.unlinked = exchange_successors.link(written, result.rows)
         for model, before, tier in writes:  # changed prices (or tier): a version from now
             work.record(prices.record_model_prices(
                 model, prices.parsed({f: before.get(f) for f in PRICE_FIELDS}),

@@ -132,6 +132,7 @@ def entry_row(name: str, entry: Any, providers: frozenset[str],
     if row.skipped:
         return row
     values, row.errors = _mapped(entry)
+    row.successor = entry.get("successor_model")
     if MODES[entry["mode"]] == "text":
         row.tier, tier_errors = _tier(entry)
         row.errors.update(tier_errors)

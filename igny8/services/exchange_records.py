@@ -52,6 +52,7 @@ class Incoming:
     tier: dict[str, Any] = field(default_factory=dict)  # the long-context tier (price version)
     skipped: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    successor: Any = None  # LiteLLM's successor_model: a name, resolved by the preview
 
     @property
     def key(self) -> tuple[str, str] | None:
