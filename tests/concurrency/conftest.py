@@ -21,11 +21,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from igny8 import config as igny8_config
-from igny8 import create_app
 from igny8.extensions import db as _db
 from igny8.services import api_keys
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers.app import app_with_tables
 
 TIMEOUT = 30  # seconds a request may take before the test fails
 # As tests/conftest.py reads them (a test module imports no conftest).
@@ -34,11 +33,8 @@ IN_CI = any(os.environ.get(flag, "").lower() in {"1", "true", "yes"}
             for flag in ("CI", "IGNY8_REQUIRE_POSTGRES"))
 
 
-class ConcurrencyConfig(igny8_config.TestingConfig):
-    """Testing settings with a connection pool large enough for every request of a round."""
-
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 30, "max_overflow": 10,
-                                 "pool_timeout": TIMEOUT}
+# A connection pool large enough for every request of a round.
+ROUND_POOL = {"pool_pre_ping": True, "pool_size": 30, "max_overflow": 10, "pool_timeout": TIMEOUT}
 
 
 @pytest.fixture(scope="session")
@@ -46,12 +42,8 @@ def live_app(fresh_database_url):
     """The app on its own PostgreSQL database, tables created."""
     if "postgresql" not in BACKENDS and not IN_CI:
         pytest.skip("IGNY8_TEST_BACKENDS leaves PostgreSQL out; these races need it")
-    app = create_app(ConcurrencyConfig(fresh_database_url("postgresql")))
-    with app.app_context():
-        _db.create_all()
-    yield app
-    with app.app_context():
-        _db.engine.dispose()
+    with app_with_tables(fresh_database_url("postgresql"), engine_options=ROUND_POOL) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")
@@ -191,16 +183,9 @@ def live_pg_app(fresh_database_url):
     if "postgresql" not in BACKENDS and not IN_CI:
         pytest.skip("IGNY8_TEST_BACKENDS leaves PostgreSQL out; these races need it")
     # One connection per parallel request, so requests wait on row locks, not on the pool.
-    settings = igny8_config.TestingConfig(fresh_database_url("postgresql"))
-    settings.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 20,
-                                          "max_overflow": 40}
-    app = create_app(settings)
-    with app.app_context():
-        _db.create_all()
-    yield app
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with app_with_tables(fresh_database_url("postgresql"), engine_options={
+            "pool_pre_ping": True, "pool_size": 20, "max_overflow": 40}) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,14 @@ TODAY = date(2026, 12, 1)
 
 
 @contextmanager
-def app_with_tables(database_url: str, **settings) -> Iterator:
-    """An app on `database_url` with every table created; its connections closed afterwards."""
-    app = create_app(TestingConfig(database_url))
+def app_with_tables(database_url: str, engine_options: dict | None = None,
+                    **settings) -> Iterator:
+    """An app on `database_url` (its engine made with `engine_options`, when given) with every
+    table created; its connections closed afterwards."""
+    config = TestingConfig(database_url)
+    if engine_options is not None:
+        config.SQLALCHEMY_ENGINE_OPTIONS = engine_options
+    app = create_app(config)
     app.config.update(settings)
     with app.app_context():
         db.create_all()
