@@ -7,16 +7,18 @@ from urllib.parse import parse_qsl
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from igny8.admin.lists import matching_query
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.catalogue.options import MODEL_LIST
 from igny8.catalogue.routes import bp
-from igny8.errors import DomainError
+from igny8.errors import DomainError, page_status
 from igny8.extensions import db
-from igny8.models.catalogue import PROVIDERS
-from igny8.services import exchange, exchange_uploads
+from igny8.models.catalogue import PROVIDERS, AIModelConfig
+from igny8.services import exchange, exchange_deactivation, exchange_uploads, usage
 from igny8.services.audit import Actor
+from igny8.services.catalogue_guards import names
 from igny8.services.exchange_export import EXPORT_FORMATS, export
 from igny8.services.exchange_litellm import DEFAULT_PROVIDERS
 from igny8.services.numbers import parse_page
@@ -103,23 +105,41 @@ def _stored(token: str):
     return upload, exchange.parse(data.decode("utf-8"), upload.fmt, upload.providers)
 
 
+def _only_states(rows) -> dict[int, str]:
+    """Model id -> what the Only in the catalogue rows shown offer: "active" (may be ticked),
+    "inactive", or "in use by N" (two queries for the page)."""
+    ids = [row.model_id for row in rows if row.status == exchange.ONLY]
+    active = set(db.session.scalars(select(AIModelConfig.id).where(
+        AIModelConfig.id.in_(ids), AIModelConfig.is_active.is_(True)))) if ids else set()
+    counts = usage.usage_counts(ids)
+    return {model_id: ("inactive" if model_id not in active else
+                       f"in use by {counts[model_id]}" if counts[model_id] else "active")
+            for model_id in ids}
+
+
 @bp.get("/import/<token>")
 @roles_required(ADMIN)
 def import_preview(token: str):
     """Step 2: every row classified, filtered by class, one page at a time, with ticks."""
     upload, items = _stored(token)
+    return _preview_page(upload, items, request.args.get("status", ""),
+                         request.args.get("page"))
+
+
+def _preview_page(upload, items, status: str, page_arg, code: int = 200):
+    """The preview page of `status` rows, page `page_arg`."""
     result = exchange.preview(items)
-    status = request.args.get("status", "")
     rows = [row for row in result.rows if not status or row.status == status]
     pages = max(1, math.ceil(len(rows) / PREVIEW_PAGE_SIZE))
-    page = min(parse_page(request.args.get("page"), 1), pages)
+    page = min(parse_page(page_arg, 1), pages)
     shown = rows[(page - 1) * PREVIEW_PAGE_SIZE:page * PREVIEW_PAGE_SIZE]
     ticked = sum(upload.ticks.get(row.key, row.default_ticked)
                  for row in result.rows if row.applicable)
     return render_template("catalogue/import_preview.html", upload=upload, rows=shown,
                            counts=result.counts(), classes=exchange.CLASSES, status=status,
                            page=page, pages=pages, total=len(rows), ticked=ticked,
-                           is_ticked=lambda row: upload.ticks.get(row.key, row.default_ticked))
+                           is_ticked=lambda row: upload.ticks.get(row.key, row.default_ticked),
+                           only_states=_only_states(shown)), code
 
 
 @bp.post("/import/<token>")
@@ -137,6 +157,8 @@ def import_decide(token: str):
         exchange_uploads.discard(folder, token)
         flash("Import cancelled; nothing was changed.", "info")
         return redirect(url_for("catalogue.index"))
+    if intent == "deactivate":
+        return _deactivate(upload, items)
     if intent != "apply":
         view = {key: value for key, value in parse_qsl(request.form.get("goto", ""))
                 if key in ("status", "page") and value}
@@ -157,3 +179,16 @@ def _apply(upload, items):
     flash(f"Imported {upload.filename}: {len(report.created)} created,"
           f" {len(report.updated)} updated.", "success")
     return redirect(url_for("history.index"))
+
+
+def _deactivate(upload, items):
+    """Deactivate the ticked Only in the catalogue models, all or none, and show the preview."""
+    try:
+        done = exchange_deactivation.deactivate_missing(
+            items, request.form.getlist(exchange_deactivation.FIELD), Actor.for_user(current_user))
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return _preview_page(upload, items, exchange.ONLY, None, page_status(exc))
+    flash(f"Deactivated {names(done)}." if done else "Those models were already inactive.",
+          "success")
+    return redirect(url_for("catalogue.import_preview", token=upload.token, status=exchange.ONLY))

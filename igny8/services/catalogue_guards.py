@@ -93,13 +93,30 @@ def refuse_activation(models: Sequence[AIModelConfig]) -> None:
         )
 
 
+def used_by(found: usage.Usage) -> str:
+    """`global setting Text default, account Acme, 3 more accounts`: where a model is used."""
+    places = [f"global setting {label}" for label in found.global_labels]
+    places += [f"account {account.name}" for account in found.accounts[:NAMED_ACCOUNTS]]
+    more = found.account_total - min(len(found.accounts), NAMED_ACCOUNTS)
+    if more > 0:
+        places.append(f"{more} more accounts")
+    return ", ".join(places)
+
+
 def refuse_delete(model: AIModelConfig) -> None:
     """Raise ModelInUse listing what uses `model` (global slots, accounts)."""
     found = usage.usage_for([model.id], account_limit=NAMED_ACCOUNTS)[model.id]
-    if not found.in_use:
-        return
-    places = [f"global setting {label}" for label in found.global_labels]
-    places += [f"account {account.name}" for account in found.accounts]
-    if found.more_accounts:
-        places.append(f"{found.more_accounts} more accounts")
-    raise ModelInUse(f"Cannot delete {model_name(model)}: used by {', '.join(places)}.")
+    if found.in_use:
+        raise ModelInUse(f"Cannot delete {model_name(model)}: used by {used_by(found)}.")
+
+
+def refuse_used(models: Sequence[AIModelConfig], verb: str = "deactivate") -> None:
+    """Raise ModelInUse naming each model a global slot or an account override uses (two
+    queries whatever their number): the rule of a change allowed only for unused models."""
+    found = usage.usage_for(model.id for model in models)
+    used = [model for model in models if found[model.id].in_use]
+    if used:
+        reasons = "; ".join(f"{model_name(model)} is used by {used_by(found[model.id])}"
+                            for model in used)
+        raise ModelInUse(f"Cannot {verb} {names(used)}: {reasons}. Point them at another model"
+                         " first.", {str(model.id): used_by(found[model.id]) for model in used})
