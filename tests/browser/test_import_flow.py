@@ -1,5 +1,7 @@
-"""An admin imports a LiteLLM cost map: upload, preview, untick a row, apply, read the history."""
+"""An admin imports a LiteLLM cost map: upload, preview, deactivate an unused model the file
+lacks, untick a row, apply, read the history."""
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -52,6 +54,14 @@ def test_admin_imports_a_cost_map_through_the_preview(page, sign_in, cost_map, l
     classes.get_by_role("button", name="Skipped 2").click()
     expect(page.locator("tr.import-row", has_text="text-embedding-3-small")).to_contain_text(
         "mode 'embedding' has no catalogue type")
+    classes.get_by_role("button", name=re.compile(r"^Only in the catalogue \d+$")).click()
+    expect(page.locator("tr.import-row", has_text="openai/dall-e-3")
+           ).to_contain_text("in use by 1")  # the global DALL-E default: no tick box
+    page.get_by_label("Deactivate openai/gpt-3.5-turbo").check()
+    page.get_by_role("button", name="Deactivate ticked models").click()
+    expect(page.get_by_text("Deactivated GPT-3.5 Turbo (gpt-3.5-turbo).")).to_be_visible()
+    expect(page.locator("tr.import-row", has_text="openai/gpt-3.5-turbo")).to_contain_text(
+        "inactive")
     classes.get_by_role("button", name="New 2").click()
     page.get_by_label("Apply anthropic/acme-drop").uncheck()
     screenshot(page, "import-preview")
@@ -62,6 +72,7 @@ def test_admin_imports_a_cost_map_through_the_preview(page, sign_in, cost_map, l
     expect(rows.filter(has_text="acme-keep").first).to_contain_text(admin.email)
     expect(rows.filter(has_text="acme-keep").first).to_contain_text("import")
     expect(rows.filter(has_text="GPT-4o Mini").first).to_contain_text("import")
+    expect(rows.filter(has_text="GPT-3.5 Turbo").first).to_contain_text("deactivate")
     with live_db() as session:
         names = set(session.scalars(select(AIModelConfig.model_name)))
         assert "acme-keep" in names and "acme-drop" not in names
