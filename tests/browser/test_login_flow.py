@@ -16,6 +16,9 @@ def test_admin_signs_in_sees_the_sidebar_and_signs_out(page, live_server, make_u
     expect(page).to_have_url(re.compile(r"/auth/login\?next=%2Fadmin%2F$"))
     page.get_by_label("Email").fill(admin.email.upper())
     page.get_by_label("Password").fill(TEST_PASSWORD)
+    heading = page.get_by_role("heading", name="Sign in").bounding_box()
+    field = page.get_by_label("Email").bounding_box()
+    assert abs(heading["x"] - field["x"]) < 2, (heading, field)  # aligned with the form
     screenshot(page, "login")
     page.get_by_role("button", name="Sign in").click()
 
