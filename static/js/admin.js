@@ -2,7 +2,8 @@
    - [data-copy-target]: a "Copy" button for the text of the element it names (shown only here).
    - select[data-filter]: a type-to-filter box over a long dropdown; the chosen option never hides.
    - input[data-select-all=FORM]: ticks every row box of the list's bulk form (shown only here);
-     [data-selected-count=FORM] then says "n of m selected". */
+     [data-selected-count=FORM] then says "n of m selected", and Go without a tick or an action
+     says so there instead of reloading the page (which would drop the ticks). */
 (function () {
   "use strict";
 
@@ -58,6 +59,23 @@
     });
     boxes.forEach(function (box) { box.addEventListener("change", update); });
     update();  // boxes the browser kept ticked (back button) count too
+    keepTicksOnEmptyGo(document.getElementById(formId), boxes, count);
+  }
+
+  function keepTicksOnEmptyGo(form, boxes, count) {
+    if (!form || !count) { return; }
+    var action = document.querySelector('select[name=action][form="' + form.id + '"]');
+    if (!action) { return; }
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }  // a row button
+      var ticked = Array.prototype.some.call(boxes, function (box) { return box.checked; });
+      var problem = !ticked ? "Tick at least one row first."
+        : (!action.value ? "Choose an action first." : "");
+      if (problem) {
+        event.preventDefault();
+        count.textContent = problem;
+      }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -104,3 +104,19 @@ def test_select_all_ticks_the_page_and_counts_what_is_selected(page, live_server
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_role("heading", name="Deactivate 2 models?")).to_be_visible()
     expect(page.locator(".confirm-models > li")).to_have_count(2)
+
+
+def test_go_without_an_action_keeps_the_ticks(page, live_server, sign_in, live_db):
+    with live_db():
+        for name in ("Alpha Writer", "Beta Writer"):
+            TextModelFactory(display_name=name)
+    sign_in("admin")
+    page.goto(f"{live_server}/admin/ai-models/")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator("[data-selected-count]")).to_have_text("Tick at least one row first.")
+    page.get_by_label("Select Alpha Writer", exact=True).check()
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator("[data-selected-count]")).to_have_text("Choose an action first.")
+    expect(page.get_by_label("Select Alpha Writer", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Deactivate Alpha Writer").click()  # a row button still posts
+    expect(page.get_by_role("status").filter(has_text="Deactivated")).to_be_visible()
