@@ -23,9 +23,21 @@ def account_name_key(name: str | None) -> str:
     return " ".join(unicodedata.normalize("NFKC", folded).split())
 
 
+def account_search_key(text: str | None) -> str:
+    """What the accounts list searches: the clash key without accents ("Société" → "societe")."""
+    decomposed = unicodedata.normalize("NFKD", account_name_key(text))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFKC", bare)
+
+
 def _name_key_default(context) -> str:
     """The key of the name an INSERT sends (a column default evaluated per row)."""
     return account_name_key(context.get_current_parameters().get("name"))
+
+
+def _search_key_default(context) -> str:
+    """The search key of the name an INSERT sends (a column default evaluated per row)."""
+    return account_search_key(context.get_current_parameters().get("name"))
 
 
 class Account(TimestampMixin, db.Model):
@@ -40,6 +52,10 @@ class Account(TimestampMixin, db.Model):
     # Kept in step with `name`: by the validator below when the ORM sets a name, by the default
     # on SQLAlchemy inserts that leave it out (bulk inserts); raw SQL must send it.
     name_key: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH * 3), default=_name_key_default)
+    # The same, accents stripped, for the list's search; NULL only on rows raw SQL inserted or
+    # renamed, which the list still finds by their name.
+    search_key: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH * 3),
+                                                   default=_search_key_default)
     # Archived accounts leave the pickers and refuse new usage; their history stays.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Optimistic locking: every UPDATE checks and bumps it (see services/locking.py).
@@ -55,8 +71,9 @@ class Account(TimestampMixin, db.Model):
 
     @validates("name")
     def _keep_name_key(self, _key: str, name: str) -> str:
-        """Set the clash key whenever the name is set."""
+        """Set the clash and search keys whenever the name is set."""
         self.name_key = account_name_key(name)
+        self.search_key = account_search_key(name)
         return name
 
     @property
