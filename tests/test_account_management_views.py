@@ -23,7 +23,7 @@ def text(page: str) -> str:
 
 def listed(page: str) -> list[str]:
     """The account names the list shows, in order."""
-    row = r'<tr id="account-\d+">\s*(?:<td>.*?</td>)?\s*<td><a href="[^"]+">([^<]+)</a>'
+    row = r'<tr id="account-\d+">\s*(?:<td>.*?</td>)?\s*<td[^>]*><a href="[^"]+">([^<]+)</a>'
     return re.findall(row, page, re.S)
 
 

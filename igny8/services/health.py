@@ -103,30 +103,33 @@ def _stale_condition():
                 or_(M.price_checked_on.is_(None), M.price_checked_on < oldest))
 
 
-def _override_places() -> Select:
-    """(account id, problem) for every override of an active account that cannot be used, one
-    row per override, as one UNION over the four override keys."""
+def override_places() -> Select:
+    """(account id, slot name, model id as stored text, problem) for every override, one row
+    per override, as one UNION over the four override keys. The problem is None when the
+    override can be used, and for archived accounts: they take no new usage, so their
+    overrides are nothing to fix."""
     selects = []
-    for slot in SLOTS.values():
+    for name, slot in SLOTS.items():
         value = json_key_text(IntegrationSettings.config, slot.config_key)
         fits = M.model_type == slot.model_type
         if slot.provider is not None:
             fits = and_(fits, M.provider == slot.provider)
-        problem = case((M.id.is_(None), "missing"), (~fits, "wrong_type"),
+        problem = case((Account.archived_at.is_not(None), literal(None)),
+                       (M.id.is_(None), "missing"), (~fits, "wrong_type"),
                        (M.is_active.is_(False), "inactive"),
                        (M.deprecation_date <= TODAY, "retired"), else_=literal(None))
         selects.append(
-            select(IntegrationSettings.account_id.label("account_id"), problem.label("problem"))
+            select(IntegrationSettings.account_id.label("account_id"),
+                   literal(name).label("slot"), value.label("model"), problem.label("problem"))
             .join(Account, Account.id == IntegrationSettings.account_id)
             .outerjoin(M, cast(M.id, Text) == value)
-            # Archived accounts take no new usage: their overrides are nothing to fix.
-            .where(value.is_not(None), value != "", Account.archived_at.is_(None)))
+            .where(value.is_not(None), value != ""))
     return union_all(*selects).subquery()
 
 
 def override_problems() -> dict[str, int]:
     """Accounts with at least one override of each problem (one query)."""
-    places = _override_places()
+    places = override_places()
     query = (select(places.c.problem, func.count(distinct(places.c.account_id)))
              .where(places.c.problem.is_not(None)).group_by(places.c.problem))
     counts = dict.fromkeys(OVERRIDE_PROBLEMS, 0)
@@ -136,7 +139,7 @@ def override_problems() -> dict[str, int]:
 
 def accounts_with_problem(problem: str):
     """The ids of accounts with an override of `problem`, as a subquery for IN (...)."""
-    places = _override_places()
+    places = override_places()
     return select(places.c.account_id).where(places.c.problem == problem)
 
 

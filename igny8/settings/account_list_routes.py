@@ -1,29 +1,24 @@
-"""The Account Integration Settings list: search, problem and archived filters, pages, and the
-admin's bulk set/clear of one slot's override with its confirmation page."""
+"""The Account Integration Settings list (declared in account_list.py: search, sorts, filters,
+pages) and the admin's bulk set/clear of one slot's override with its confirmation page."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
 
 from igny8 import lifecycle
-from igny8.admin.lists import PageSlice, paginate, phrase_or_id_clause
+from igny8.admin.lists import build_list_page
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
-from igny8.models import SLOTS, Account
+from igny8.models import SLOTS
 from igny8.services import account_settings as service
-from igny8.services import accounts as account_service
 from igny8.services.audit import Actor
 from igny8.services.global_settings import active_models_by_slot
-from igny8.services.health import OVERRIDE_PROBLEMS, accounts_with_problem
-from igny8.services.numbers import parse_id, parse_page
+from igny8.services.numbers import parse_id
 from igny8.services.projection_previews import bulk_projection
 from igny8.settings.account_forms import AccountCreateForm
+from igny8.settings.account_list import ACCOUNT_LIST
 from igny8.settings.forms import BulkOverrideForm, bulk_action_choices, parse_bulk_action
 from igny8.settings.routes import bp
-
-PER_PAGE = 25
 
 
 @bp.get("/accounts")
@@ -33,54 +28,20 @@ def accounts():
     return render_accounts()
 
 
-def accounts_query(search: str, problem: str = "", archived: str = "active") -> Select:
-    """Accounts whose name holds `search` literally, or whose id it is (`12` or `#12`), by name;
-    with `problem`, only those with an override of that problem (services/health.py); active
-    ones unless `archived` is "archived" or "all"."""
-    query = account_service.with_archived(
-        select(Account).options(selectinload(Account.integration_settings)), archived)
-    if problem:
-        query = query.where(Account.id.in_(accounts_with_problem(problem)))
-    matches = phrase_or_id_clause((Account.name,), Account.id, search)
-    if matches is not None:
-        query = query.where(matches)
-    return query.order_by(Account.name, Account.id)
-
-
-def accounts_page(search: str, problem: str = "", archived: str = "active") -> PageSlice:
-    """The page of accounts the query string asks for, clamped to the last page."""
-    return paginate(accounts_query(search, problem, archived),
-                    parse_page(request.args.get("page")), PER_PAGE)
-
-
-def list_filters() -> tuple[str, str, str]:
-    """(search, problem, archived) from the query string, unknown values dropped."""
-    problem = request.args.get("problem", "")
-    archived = request.args.get("archived", "active")
-    return (request.args.get("q", ""), problem if problem in OVERRIDE_PROBLEMS else "",
-            archived if archived in account_service.ARCHIVED_FILTERS else "active")
-
-
 def render_accounts(status: int = 200, create_form: AccountCreateForm | None = None):
-    """The accounts list page for the search, filters and page in the query string."""
-    search, problem, archived = list_filters()
-    pagination = accounts_page(search, problem, archived)
-    overrides = {
-        account.id: service.account_overrides(account.integration_settings)
-        for account in pagination.items
-    }
+    """The accounts list page for the search, filters, sort and page in the query string
+    (declared in account_list.py)."""
+    page = build_list_page(ACCOUNT_LIST, "settings.accounts", request.args, current_user.role)
     bulk_form = None
     if current_user.is_admin:
         bulk_form = BulkOverrideForm(formdata=None)
         bulk_form.action.choices = bulk_action_choices(active_models_by_slot())
         create_form = create_form or AccountCreateForm(formdata=None)
     return render_template(
-        "settings/accounts.html", title="Account Integration Settings", pagination=pagination,
-        search=search, overrides=overrides, slots=SLOTS, bulk_form=bulk_form,
-        problem=problem, problems=OVERRIDE_PROBLEMS, archived=archived,
-        page_args={key: value for key, value in (("q", search), ("problem", problem))
-                   if value} | ({"archived": archived} if archived != "active" else {}),
-        create_form=create_form if current_user.is_admin else None,
+        "settings/accounts.html", title="Account Integration Settings", page=page,
+        bulk_form=bulk_form, create_form=create_form if current_user.is_admin else None,
+        chosen={flt.key: next((choice.label for choice in choices if choice.selected), "")
+                for flt, choices in page.facets},
     ), status
 
 

@@ -40,7 +40,8 @@
 
   function setUpSelectAll(all) {
     var formId = all.getAttribute("data-select-all");
-    var boxes = document.querySelectorAll('input[type=checkbox][name=ids][form="' + formId + '"]');
+    var boxes = document.querySelectorAll(
+      'input[type=checkbox][form="' + formId + '"]:not([data-select-all])');
     var count = document.querySelector('[data-selected-count="' + formId + '"]');
     if (!boxes.length) { return; }
     all.hidden = false;

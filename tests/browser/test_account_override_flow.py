@@ -96,8 +96,37 @@ def test_admin_sets_a_text_model_for_two_accounts_at_once(
         " selected "
         "accounts.")
     for name in ("Blue Fern Studio", "Copper Lane"):
-        expect(page.locator(f"#account-{accounts[name]} .overridden")).to_have_text(
+        expect(page.locator(f"#account-{accounts[name]} [data-column=overrides]")).to_have_text(
             "Text model (any provider)")
-    expect(page.locator(f"#account-{accounts['Northwind Media']} .overridden")).to_have_text(
-        "none — follows the global settings")
+    northwind = page.locator(f"#account-{accounts['Northwind Media']} [data-column=overrides]")
+    expect(northwind).to_have_text("none — follows the global settings")
     assert set(stored_config(live_db, accounts["Copper Lane"])) == {"text_model_id"}
+
+
+def test_admin_selects_every_account_on_the_page_and_filters_by_slot(
+        page, live_db, sign_in, accounts):
+    sign_in("admin")
+    page.get_by_role("navigation", name="Admin sections").get_by_role(
+        "link", name="Account Integration Settings").click()
+    count = page.locator("[data-selected-count]")
+    expect(count).to_have_text("0 of 3 selected: tick the rows first")
+    page.get_by_label("Select every row on this page").check()
+    expect(page.locator("input[name=account_ids]:checked")).to_have_count(3)
+    expect(count).to_have_text("3 of 3 selected")
+    page.get_by_label("Select Copper Lane").uncheck()
+    expect(count).to_have_text("2 of 3 selected")
+    page.get_by_label("Set for the selected accounts").select_option(
+        label=f"{SONNET} - {SONNET_PRICE}{SONNET_BADGE}")
+    page.get_by_role("button", name="Review change").click()
+    expect(page.locator("#bulk-preview tbody tr")).to_have_count(2)
+    page.get_by_role("button", name="Confirm: change 2 accounts").click()
+
+    page.get_by_label("Overridden slot").select_option(label="Text model (any provider) (2)")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#accounts tbody tr")).to_have_count(2)
+    expect(page.get_by_role("status").filter(has_text="accounts overriding")).to_have_text(
+        "2 accounts overriding the Text model (any provider).")
+    page.get_by_role("link", name="ID", exact=True).click()
+    page.get_by_role("link", name="ID", exact=True).click()  # the second click reverses
+    expect(page.locator("#accounts [data-column=name] a")).to_have_text(
+        ["Blue Fern Studio", "Northwind Media"])

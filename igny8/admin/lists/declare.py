@@ -6,7 +6,7 @@ fixed number of queries and returns a `ListPage` that `templates/macros/lists.ht
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
@@ -44,16 +44,31 @@ class Column:
     numeric: bool = False
     title: str = ""
     unit: str = ""
+    # Markup after the (linked) value in the same cell, e.g. a badge: `after(row, extra)`.
+    after: Callable[[Any, dict[str, Any]], Any] | None = None
 
 
 @dataclass(frozen=True)
 class Filter:
-    """A filter on one column's value, listed with how many rows each choice would show."""
+    """A filter on one column's value, listed with how many rows each choice would show.
+
+    With `place=True`, `column` names a column of the list's `places` (rows that may match
+    several values, e.g. an account overriding several slots); `labels(values)` names the values
+    found when they are not known in advance (the others are not offered). `default` is selected
+    when the query string names none, `all_param` then asks for every row. `widget="select"`
+    shows the filter as a dropdown in the search form instead of links.
+    """
 
     key: str
     label: str
     column: Any
-    choices: Mapping[Any, str]
+    choices: Mapping[Any, str] = field(default_factory=dict)
+    place: bool = False
+    labels: Callable[[list[Any]], Mapping[Any, str]] | None = None
+    default: Any = None
+    all_param: str = ""
+    all_label: str = "All"
+    widget: str = "links"
 
     def param(self, value: Any) -> str:
         """The query-string form of a column value."""
@@ -108,6 +123,20 @@ class ListOptions:
     # table header) kept in `fragment_cache` (get_or_build) by name, role and the other
     # parameters, so paging through one query renders them once per generation.
     fragment_cache: Any = None
+
+    # Row markup beyond the catalogue's: the <tr> id prefix, the checkbox's name, id prefix and
+    # label, which rows may be ticked, and the text of an empty page.
+    row_id: str = ""
+    select_name: str = "ids"
+    select_id: str = ""
+    select_label: Callable[[Any], str] | None = None
+    selectable: Callable[[Any], bool] | None = None
+    empty_text: str = "Nothing to show."
+    # A search of its own (text → WHERE clause or None) instead of `search_fields` word by word.
+    search: Callable[[str], Any] | None = None
+    # The rows' places for `place` filters: a subquery with a `places_row_id` column.
+    places: Callable[[], Any] | None = None
+    places_row_id: str = "row_id"
 
     def column(self, key: str) -> Column | None:
         """The column named `key`, if any."""

@@ -122,17 +122,18 @@ class ListPage:
         """Row → URL of `endpoint` with the row id as `arg`, from one url_for for the page."""
         return RowLink(endpoint, arg).builder()
 
-    def _cell_makers(self) -> list[tuple[Markup, Markup, Callable | None, Callable]]:
-        """Per column: class attribute, key, row → link (one url_for per page), cell function."""
+    def _cell_makers(self) -> list[tuple[Markup, Markup, Callable | None, Callable, Any]]:
+        """Per column: class attribute, key, row → link (one url_for per page), cell function
+        and the function of what follows the value (or None)."""
         return [(NUMERIC_CELL if column.numeric else Markup(""), escape(column.key),
-                 column.link.builder() if column.link else None, column.value)
+                 column.link.builder() if column.link else None, column.value, column.after)
                 for column in self.options.columns]
 
-    def _cells(self, makers, row) -> list[tuple[Markup, Markup, str | None, Any]]:
-        """One row's cells as (class attribute or "", column key, link or None, value)."""
+    def _cells(self, makers, row) -> list[tuple[Markup, Markup, str | None, Any, Any]]:
+        """One row's cells: (class attribute or "", column key, link or None, value, after)."""
         extra = self.extra
-        return [(css, key, link and link(row), value(row, extra))
-                for css, key, link, value in makers]
+        return [(css, key, link and link(row), value(row, extra), after and after(row, extra))
+                for css, key, link, value, after in makers]
 
     def table_rows(self) -> list[tuple[Any, list[tuple[Markup, Markup, str | None, Any]]]]:
         """Each row with its cells, computed once per page so the template is one plain loop."""
@@ -146,7 +147,7 @@ class ListPage:
         def build(row) -> str:
             if not makers:
                 makers.extend(self._cell_makers())
-            return str(row_macro(row, self._cells(makers, row), bulk, row_actions))
+            return str(row_macro(row, self._cells(makers, row), bulk, row_actions, self))
 
         options, rows = self.options, self.rows
         if options.row_cache is None or options.row_key is None:
@@ -187,6 +188,27 @@ class ListPage:
         if self.sort == column.key:
             return "asc"
         return "desc" if self.sort == f"-{column.key}" else ""
+
+    def selectable(self, row: Any) -> bool:
+        """Whether the row gets a checkbox for the bulk actions."""
+        return self.options.selectable is None or self.options.selectable(row)
+
+    def select_label(self, row: Any) -> str:
+        """The accessible name of the row's checkbox."""
+        label = self.options.select_label
+        if label is not None:
+            return label(row)
+        name = getattr(row, "display_name", None) or getattr(row, "name", None)
+        return f"Select {name or f'row {row.id}'}"
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a search or a filter narrows the list (a Clear link then undoes it)."""
+        return any(self.args.get(key) for key in ("q", *(f.key for f in self.options.filters)))
+
+    def clear_url(self) -> str:
+        """This list without its search and filters (sort and page size kept)."""
+        return self.url(q=None, page=None, **dict.fromkeys(f.key for f in self.options.filters))
 
     def page_links(self) -> list[int | None]:
         """Page numbers to link, with None for a gap."""

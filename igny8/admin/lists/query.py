@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from igny8.admin.lists.declare import UNKNOWN, Filter, ListOptions
 from igny8.admin.lists.page import FacetChoice, ListPage, PageSlice
+from igny8.admin.lists.places import place_clause, place_counts
 from igny8.extensions import db
 from igny8.services.numbers import parse_id, parse_page
 
@@ -49,7 +50,9 @@ def words_clause(fields, text: str) -> ColumnElement[bool] | None:
 
 
 def _search_clause(options: ListOptions, text: str) -> ColumnElement[bool] | None:
-    """The declared search fields matched word by word."""
+    """The list's own search, else the declared search fields matched word by word."""
+    if options.search is not None:
+        return options.search(text)
     return words_clause(options.search_fields, text)
 
 
@@ -67,20 +70,42 @@ def paginate(query: Select, page: int, per_page: int, clamp: bool = True) -> Pag
 
 
 def _selected_filters(options: ListOptions, args: Mapping[str, str]) -> dict[str, Any]:
-    """Filter key → selected column value, from the query string."""
-    parsed = {f.key: f.parse(args[f.key]) for f in options.filters if args.get(f.key, "") != ""}
-    return {key: value for key, value in parsed.items() if value is not UNKNOWN}
+    """Filter key → selected column value, from the query string (or the filter's default)."""
+    parsed = {f.key: f.parse(args[f.key]) if args.get(f.key, "") != "" else f.default
+              for f in options.filters if not (f.all_param and args.get(f.key) == f.all_param)}
+    return {key: value for key, value in parsed.items() if value not in (UNKNOWN, None)}
+
+
+def _row_conditions(options: ListOptions, search, selected: dict[str, Any]) -> list:
+    """WHERE conditions of the search and the selected column (not place) filters."""
+    conditions = [f.column == selected[f.key] for f in options.filters
+                  if not f.place and f.key in selected]
+    return conditions if search is None else [*conditions, search]
 
 
 def _matches(cell: dict[str, Any], selected: dict[str, Any], skip: str | None = None) -> bool:
-    """Whether a grouped-count cell satisfies every selected filter except `skip`."""
-    return all(cell[key] == value for key, value in selected.items() if key != skip)
+    """Whether a grouped-count cell satisfies every selected column filter except `skip`."""
+    return all(cell[key] == value for key, value in selected.items()
+               if key != skip and key in cell)
 
 
-def _facets(options, cube, selected) -> list[tuple[Filter, list[FacetChoice]]]:
+def _place_choices(flt: Filter, counts: dict[str, int], selected) -> list[FacetChoice]:
+    """A place filter's choices: its values (labelled, when `labels` names them) with counts."""
+    labels = dict(flt.choices) if flt.labels is None else flt.labels(list(counts))
+    return [FacetChoice(param=flt.param(value), label=label,
+                        count=counts.get(flt.param(value), 0),
+                        selected=flt.key in selected and flt.param(selected[flt.key]) ==
+                        flt.param(value))
+            for value, label in labels.items()]
+
+
+def _facets(options, cube, selected, place_counts) -> list[tuple[Filter, list[FacetChoice]]]:
     """Each filter's choices with the count it would give together with the other filters."""
     facets = []
     for flt in options.filters:
+        if flt.place:
+            facets.append((flt, _place_choices(flt, place_counts[flt.key], selected)))
+            continue
         values = dict(flt.choices)
         for cell, _count in cube:
             values.setdefault(cell[flt.key], str(cell[flt.key]))
@@ -122,22 +147,22 @@ def clean_args(options: ListOptions, args: Mapping[str, str]) -> dict[str, str]:
     return {key: args[key] for key in known if args.get(key)}
 
 
-def _count_cube(options: ListOptions, search) -> list[tuple[dict[str, Any], int]]:
-    """Row counts grouped by every filter column, search applied (one query)."""
-    group = [f.column for f in options.filters]
+def _count_cube(options: ListOptions, search, places=None) -> list[tuple[dict[str, Any], int]]:
+    """Row counts grouped by every column filter, search and place filters applied (one query)."""
+    filters = [f for f in options.filters if not f.place]
+    group = [f.column for f in filters]
     query = select(*group, func.count()).select_from(options.model).group_by(*group)
-    if search is not None:
-        query = query.where(search)
-    return [({f.key: row[i] for i, f in enumerate(options.filters)}, row[-1])
+    query = query.where(*(clause for clause in (search, places) if clause is not None))
+    return [({f.key: row[i] for i, f in enumerate(filters)}, row[-1])
             for row in db.session.execute(query)]
 
 
 def _filtered(options: ListOptions, search, selected, sort: str) -> Select:
     """The SELECT of the list's rows, filtered, searched and sorted."""
-    query = select(options.model).where(*(f.column == selected[f.key]
-                                          for f in options.filters if f.key in selected))
-    if search is not None:
-        query = query.where(search)
+    query = select(options.model).where(*_row_conditions(options, search, selected))
+    places = place_clause(options, selected)
+    if places is not None:
+        query = query.where(places)
     return query.order_by(*_order_by(options, sort))
 
 
@@ -163,7 +188,9 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
     clean = clean_args(options, args)
     search = _search_clause(options, clean.get("q", ""))
     selected = _selected_filters(options, clean)
-    if options.count_cache is None:
+    if options.places is not None:  # place filters: counts by the other filters, not cached
+        cube = _count_cube(options, search, place_clause(options, selected))
+    elif options.count_cache is None:
         cube = _count_cube(options, search)
     else:
         cube = options.count_cache.get_or_build(
@@ -179,7 +206,8 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
         clean.pop("per_page")
     return ListPage(
         options=options, endpoint=endpoint, args=clean, rows=rows, total=total, page=page,
-        per_page=per_page, facets=_facets(options, cube, selected),
+        per_page=per_page, facets=_facets(options, cube, selected, place_counts(
+            options, _row_conditions(options, search, selected), selected)),
         actions=[action for action in options.actions if role in action.roles],
         extra=options.annotate(rows) if options.annotate else {}, role=role,
     )
