@@ -130,3 +130,16 @@ def test_admin_selects_every_account_on_the_page_and_filters_by_slot(
     page.get_by_role("link", name="ID", exact=True).click()  # the second click reverses
     expect(page.locator("#accounts [data-column=name] a")).to_have_text(
         ["Blue Fern Studio", "Northwind Media"])
+
+
+def test_a_long_unbroken_account_name_wraps_in_the_list(page, live_db, sign_in, accounts):
+    with live_db():
+        AccountFactory(name="Q" * 150)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in("admin")
+    page.goto(page.url.split("/admin")[0] + "/admin/settings/accounts")
+    expect(page.get_by_role("link", name="Q" * 150)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # nor does the table scroll sideways inside its box
+    assert page.evaluate("(t => t.scrollWidth <= t.parentElement.clientWidth)"
+                         "(document.getElementById('accounts'))")
