@@ -1,5 +1,6 @@
 """LiteLLM's successor_model: resolved to the successor in the catalogue or the same file, or a
 note on its row saying why it was left as it is."""
+import csv
 import io
 import json
 
@@ -8,7 +9,9 @@ import pytest
 from igny8.errors import ValidationFailed
 from igny8.services import exchange
 from igny8.services.audit import CLI
-from igny8.services.catalogue import find_by_name
+from igny8.services.catalogue import find_by_name, list_models
+from igny8.services.exchange_litellm import to_litellm
+from igny8.services.exchange_records import to_csv, to_json
 from tests.helpers.pages import CATALOGUE_URL, text
 from tests.helpers.rows import audit_rows, model_count
 
@@ -137,3 +140,47 @@ def test_the_preview_page_shows_each_note_and_successor_change(
     page = text(client.get(response.headers["Location"] + "?status=unchanged"))
     assert ("successor_model 'gpt-9-nowhere' is neither one of the catalogue's openai models"
             " nor in this file; the successor is left as it is") in page
+
+
+def igny8_preview(document: dict) -> dict:
+    """The preview rows of an igny8 JSON document, by key."""
+    result = exchange.preview(exchange.parse(json.dumps(document), "json"))
+    return {row.key: row for row in result.rows}
+
+
+def exported_dalle(document: dict) -> dict:
+    """DALL-E 3's record in an igny8 JSON export."""
+    return next(m for m in document["models"] if m["model_name"] == "dall-e-3")
+
+
+def test_igny8_files_carry_the_successor_by_name(db, catalogue):
+    document = json.loads(to_json(list_models()))
+    assert exported_dalle(document)["successor"] == "gpt-image-1"
+    rows = list(csv.DictReader(io.StringIO(to_csv(list_models()))))
+    assert next(r for r in rows if r["model_name"] == "dall-e-3")["successor"] == "gpt-image-1"
+    assert next(r for r in rows if r["model_name"] == "gpt-4o")["successor"] == ""
+    exported_dalle(document)["successor"] = "gpt-image-2.5-sunburst"
+    row = igny8_preview(document)["openai/dall-e-3"]
+    assert row.changes == {"successor": ["gpt-image-1", "gpt-image-2.5-sunburst"]}
+    del exported_dalle(document)["successor"]  # a file without the field leaves it as it is
+    assert igny8_preview(document)["openai/dall-e-3"].status == exchange.UNCHANGED
+
+
+def test_a_blank_successor_in_an_igny8_file_clears_it(db, catalogue):
+    document = json.loads(to_json(list_models()))
+    exported_dalle(document)["successor"] = None
+    assert igny8_preview(document)["openai/dall-e-3"].changes == {
+        "successor": ["gpt-image-1", None]}
+    text = to_csv(list_models()).replace(",gpt-image-1,", ",,", 1)
+    exchange.apply(exchange.parse(text, "csv"), lambda row: row.key == "openai/dall-e-3", CLI)
+    assert find_by_name("openai", "dall-e-3").successor_id is None
+    assert find_by_name("openai", "dall-e-2").successor_id is not None  # not ticked
+
+
+def test_the_litellm_export_names_the_successor_and_reads_back_unchanged(db, catalogue):
+    document = json.loads(to_litellm(list_models()))
+    assert document["dall-e-3"]["successor_model"] == "gpt-image-1"
+    assert "successor_model" not in document["gpt-4o"]
+    result = exchange.preview(exchange.parse(json.dumps(document), "litellm",
+                                             providers=["openai", "anthropic", "runware"]))
+    assert {row.status for row in result.rows} == {exchange.UNCHANGED}

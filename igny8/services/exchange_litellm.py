@@ -16,7 +16,7 @@ from typing import Any
 from igny8.errors import ValidationFailed
 from igny8.models.catalogue import PROVIDERS, AIModelConfig
 from igny8.services.catalogue_input import coerce_fields
-from igny8.services.exchange_records import Incoming
+from igny8.services.exchange_records import Incoming, successor_names
 
 SPEC_KEY = "sample_spec"
 DEFAULT_PROVIDERS = ("openai", "anthropic")
@@ -159,7 +159,7 @@ def _number(value: Decimal) -> str:
     return text if text not in ("-0",) else "0"
 
 
-def _entry(model: AIModelConfig) -> dict[str, str]:
+def _entry(model: AIModelConfig, successors: dict[int, str]) -> dict[str, str]:
     """One model as a cost-map entry, each value already JSON text."""
     entry = {"litellm_provider": json.dumps(model.provider),
              "mode": json.dumps(EXPORT_MODES.get(model.model_type, model.model_type))}
@@ -171,14 +171,17 @@ def _entry(model: AIModelConfig) -> dict[str, str]:
             entry[key] = _number(value.scaleb(-MILLION_PLACES) if per_token else value)
         else:
             entry[key] = json.dumps(value if isinstance(value, int) else value.isoformat())
+    if model.successor_id in successors:
+        entry["successor_model"] = json.dumps(successors[model.successor_id])
     return entry
 
 
 def to_litellm(models: Iterable[AIModelConfig]) -> str:
     """The catalogue as a LiteLLM cost map: keys are model names, prices USD per token."""
-    blocks = []
+    blocks, models = [], list(models)
+    successors = successor_names(models)
     for model in models:
         fields = ",\n".join(f"    {json.dumps(key)}: {text}"
-                            for key, text in _entry(model).items())
+                            for key, text in _entry(model, successors).items())
         blocks.append(f"  {json.dumps(model.model_name)}: {{\n{fields}\n  }}")
     return "{\n" + ",\n".join(blocks) + "\n}\n" if blocks else "{}\n"

@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 import tablib
+from sqlalchemy import select
 
 from igny8.errors import ValidationFailed
+from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.pricing import PRICE_FIELDS
 from igny8.services.audit import json_safe
@@ -25,11 +27,12 @@ from igny8.services.catalogue_input import DATE_FIELDS, EDITABLE_FIELDS, coerce_
 
 FORMAT_NAME = "igny8-catalogue"
 FORMAT_VERSION = 1
+SUCCESSOR_FIELD = "successor"  # the successor by its model_name (same provider): ids differ
 # Every column, in the order the files list them; the last four belong to the database.
 EXPORT_FIELDS = (
     "id", "provider", "model_type", "model_name", "display_name", "is_active", *PRICE_FIELDS,
     "context_window", "max_output_tokens", "aliases", "deprecation_date", "notes", "origin",
-    "price_source", "price_checked_on", "version", "created_at", "updated_at",
+    "price_source", "price_checked_on", SUCCESSOR_FIELD, "version", "created_at", "updated_at",
 )
 DATABASE_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 INT_FIELDS = ("context_window", "max_output_tokens")
@@ -62,16 +65,33 @@ class Incoming:
         return None
 
 
-def record(model: AIModelConfig) -> dict[str, Any]:
-    """Every field of `model` as JSON-safe values (Decimal text, ISO dates)."""
-    return {name: json_safe(getattr(model, name)) for name in EXPORT_FIELDS}
+def successor_names(models: list[AIModelConfig]) -> dict[int, str]:
+    """Model id -> model_name of every successor the models name (one query for those not
+    among them)."""
+    names = {model.id: model.model_name for model in models}
+    missing = {m.successor_id for m in models if m.successor_id and m.successor_id not in names}
+    if missing:
+        names.update(db.session.execute(select(AIModelConfig.id, AIModelConfig.model_name)
+                                        .where(AIModelConfig.id.in_(missing))).tuples())
+    return names
+
+
+def record(model: AIModelConfig, successors: dict[int, str]) -> dict[str, Any]:
+    """Every field of `model` as JSON-safe values (Decimal text, ISO dates), the successor by
+    its name."""
+    data = {name: json_safe(getattr(model, name)) for name in EXPORT_FIELDS
+            if name != SUCCESSOR_FIELD}
+    data[SUCCESSOR_FIELD] = successors.get(model.successor_id) if model.successor_id else None
+    return {name: data[name] for name in EXPORT_FIELDS}
 
 
 def to_json(models: Iterable[AIModelConfig]) -> str:
     """The igny8 JSON document of `models`."""
+    models = list(models)
+    successors = successor_names(models)
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION,
                 "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "models": [record(model) for model in models]}
+                "models": [record(model, successors) for model in models]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -105,8 +125,10 @@ def restored(text: str) -> str:
 def to_csv(models: Iterable[AIModelConfig]) -> str:
     """The catalogue as CSV, one row per model, a header of the field names."""
     dataset = tablib.Dataset(headers=list(EXPORT_FIELDS))
+    models = list(models)
+    successors = successor_names(models)
     for model in models:
-        data = record(model)
+        data = record(model, successors)
         dataset.append([neutralised(_cell(data[name])) for name in EXPORT_FIELDS])
     return dataset.export("csv")
 
@@ -114,8 +136,11 @@ def to_csv(models: Iterable[AIModelConfig]) -> str:
 def incoming(label: str, data: dict[str, Any]) -> Incoming:
     """An Incoming row from a record's fields (database fields ignored, the rest coerced)."""
     fields = {name: value for name, value in data.items() if name not in DATABASE_FIELDS}
-    unknown = sorted(set(fields) - EDITABLE_FIELDS)
     row = Incoming(label, _text(fields.get("provider")), _text(fields.get("model_name")))
+    if SUCCESSOR_FIELD in fields:  # blank or null: no successor; absent: left as it is
+        successor = fields.pop(SUCCESSOR_FIELD)
+        row.successor = "" if successor is None else successor
+    unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         row.errors = {name: f"Unknown field {name!r}" for name in unknown}
         return row
@@ -173,7 +198,8 @@ def _load_csv(text: str) -> tablib.Dataset:
     except Exception as exc:  # tablib raises several kinds for ragged or binary input
         raise ValidationFailed(f"The file is not CSV: {exc}", {"file": "not CSV"}) from None
     headers = [header.strip() for header in dataset.headers or []]
-    unknown = [h for h in headers if h not in EDITABLE_FIELDS | DATABASE_FIELDS]
+    unknown = [h for h in headers if h not in EDITABLE_FIELDS | DATABASE_FIELDS
+               and h != SUCCESSOR_FIELD]
     missing = [h for h in ("provider", "model_name") if h not in headers]
     if unknown or missing:
         problems = ([f"unknown columns: {', '.join(unknown)}"] if unknown else []) + (

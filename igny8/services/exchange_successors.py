@@ -1,6 +1,7 @@
-"""LiteLLM's `successor_model` in an import: the name resolved to the model's successor, a model
-of the same type found by name or alias in the catalogue (same provider) or created by the same
-file; a name that cannot be resolved is a note on its row (the successor is left as it is).
+"""The successor in an import (LiteLLM's `successor_model`, igny8's `successor`): the name resolved
+to the model's successor, a model of the same type found by name or alias in the catalogue (same
+provider) or created by the same file; a name that cannot be resolved is a note on its row (the
+successor is left as it is). An igny8 file's blank successor means none.
 
 A successor that is new in the file is linked when both rows are applied together; the catalogue
 rule (catalogue_rules.successor_errors: same type, no loop) is checked again on the written rows.
@@ -49,6 +50,9 @@ class Resolver:
     def resolve(self, item, row) -> None:
         """Set the row's successor from the file's name, or note why it cannot be."""
         name, wanted = item.successor, _type_of(item, row, self.by_id)
+        if name == "":
+            self._to_none(row)
+            return
         if not isinstance(name, str) or not name.strip():
             row.notes[NOTE] = f"successor_model must be a model name, not {name!r}; left as it is"
             return
@@ -89,12 +93,19 @@ class Resolver:
         row.values["successor_id"] = target.id
         self._change(row, current, target.model_name)
 
+    def _to_none(self, row) -> None:
+        """No successor (an igny8 file's blank cell or null)."""
+        current = self.by_id.get(row.model_id)
+        if current is not None and current.successor_id is not None:
+            row.values["successor_id"] = None
+            self._change(row, current, None)
+
     def _to_new(self, row, key: tuple) -> None:
         """Point the row at a model this file creates (linked when both are applied)."""
         row.successor_key = key
         self._change(row, self.by_id.get(row.model_id), f"{key[1]} ({PENDING})")
 
-    def _change(self, row, current: AIModelConfig | None, shown: str) -> None:
+    def _change(self, row, current: AIModelConfig | None, shown: str | None) -> None:
         """The successor as a field change of the row; an Unchanged row becomes Changed."""
         old = self.by_id.get(current.successor_id) if current and current.successor_id else None
         row.changes[NOTE] = [_label(old), shown]
