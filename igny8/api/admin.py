@@ -7,19 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from igny8.admin.lists import paginate
+from igny8.admin.lists import build_list_page
 from igny8.admin.sidebar import AdminSection, register_section
 from igny8.auth.roles import ADMIN, roles_required
 from igny8.errors import ValidationFailed
 from igny8.extensions import db
+from igny8.api.admin_list import KEY_LIST
 from igny8.models.api_keys import SCOPES, ApiKey
 from igny8.services import api_keys
-from igny8.services.numbers import parse_page
 
 bp = Blueprint("api_keys", __name__, url_prefix="/admin/api-keys")
 register_section(AdminSection("System", "API keys", "api_keys.index", 10, roles=(ADMIN,)))
 register_section(AdminSection("System", "API docs", "api.docs", 20))
-PER_PAGE = 50
 
 
 class ApiKeyForm(FlaskForm):
@@ -37,9 +36,8 @@ class RevokeForm(FlaskForm):
 
 def render_index(form: ApiKeyForm, new_key: str | None = None, status: int = 200):
     """The list of keys with the issue form; `new_key` is shown once after creation."""
-    keys = paginate(api_keys.keys_query(), parse_page(request.args.get("page")), PER_PAGE)
-    return render_template("api_keys/index.html", title="API keys", form=form, keys=keys,
-                           revoke_form=RevokeForm(),
+    page = build_list_page(KEY_LIST, "api_keys.index", request.args, current_user.role)
+    return render_template("api_keys/index.html", title="API keys", form=form, page=page,
                            new_key=new_key), status
 
 

@@ -103,6 +103,8 @@ class ListOptions:
     search_fields: tuple[Any, ...] = ()
     search_help: str = ""
     default_sort: str = ""
+    # ORDER BY terms after the sort column's (before the id that makes the order total).
+    then_by: tuple[Any, ...] = ()
     page_sizes: tuple[int, ...] = PAGE_SIZES
     default_page_size: int = 50
     actions: tuple[Action, ...] = ()

@@ -138,7 +138,7 @@ def _order_by(options: ListOptions, sort: str) -> list[Any]:
     if column is not None and column.sort is not None:
         direction = column.sort.desc() if sort.startswith("-") else column.sort.asc()
         order.append(direction.nulls_last())
-    return [*order, options.model.id]
+    return [*order, *options.then_by, options.model.id]
 
 
 def clean_args(options: ListOptions, args: Mapping[str, str]) -> dict[str, str]:
