@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from igny8.catalogue.list_cache import LIST_CACHE
+from igny8.catalogue.options import ROW_FRAGMENTS as ROWS
 from igny8.models import SLOTS
 from igny8.services import account_settings, api_keys
 from igny8.services.catalogue import update_model
@@ -75,6 +76,47 @@ def test_warm_page_is_the_cold_page_from_two_queries(client, auth, db, data, cou
 def text_of_html(html: str) -> str:
     """Page text with tags removed."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_another_page_of_a_listed_order_reads_no_model_rows(client, auth, db, data,
+                                                            count_queries):
+    """Once a sort order is listed in a generation, its other pages (each a miss of the page
+    cache) come from the cached id order and the cached rows: no query of the catalogue."""
+    auth.login("admin")
+    url = BASE + "/?per_page=25&sort=-display_name"
+    first = page(client, url)
+    db.session.expire_all()
+    with count_queries() as again:
+        second = page(client, url + "&page=01")  # another key of the page cache, same page
+    assert not [sql for sql in again.statements if "FROM igny8_ai_model_config" in sql]
+    assert tbody(first) == tbody(second)
+    names = re.findall(r"(GPT-4o Mini|Idle Model|Claude 3 Haiku)</a>", second)
+    assert names == ["Idle Model", "GPT-4o Mini", "Claude 3 Haiku"]
+
+
+def tbody(html: str) -> str:
+    """The table body of a list page (its rows)."""
+    return html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_a_page_of_a_cached_order_builds_its_missing_rows_by_id(client, auth, db, data):
+    """The id order is cached per query; a row rendered for no page yet is loaded by id."""
+    auth.login("admin")
+    assert "Idle Model" in page(client, BASE + "/?per_page=25&sort=display_name")
+    ROWS.clear()  # the order is known, the rendered rows are not
+    html = page(client, BASE + "/?per_page=25&sort=display_name&page=1")
+    assert "$0.25" in row_of(html, data["haiku"].id)
+    assert re.findall(r"(GPT-4o Mini|Idle Model|Claude 3 Haiku)</a>", html) == [
+        "Claude 3 Haiku", "GPT-4o Mini", "Idle Model"]
+
+
+def test_a_write_reorders_every_cached_order(client, auth, db, data):
+    auth.login("admin")
+    url = BASE + "/?per_page=25&sort=display_name"
+    assert page(client, url).index("Claude 3 Haiku") < page(client, url).index("Idle Model")
+    update_model(data["haiku"], display_name="Zeta Haiku")
+    html = page(client, url + "&page=1")
+    assert html.index("Idle Model") < html.index("Zeta Haiku")
 
 
 def test_admin_and_support_see_their_own_row_actions(app, client, auth, data):

@@ -81,6 +81,7 @@ ROW_FRAGMENTS = caching.region("catalogue_rows", 4096)  # rendered rows, by id (
 USAGE = caching.region("catalogue_usage", 4)  # Used by of every model
 COUNTS = caching.region("catalogue_counts", 64)  # the filter counts, by search text and day
 FRAGMENTS = caching.region("catalogue_fragments", 512)  # filter bar, header..., by parameters
+ORDERS = caching.region("catalogue_orders", 64)  # the ids in list order, by query and day
 
 
 class ByDay:
@@ -189,6 +190,7 @@ MODEL_LIST = ListOptions(
     annotate=annotate,
     row_cache=ROW_FRAGMENTS,
     row_key=row_key,
+    order_cache=ByDay(ORDERS),
     count_cache=ByDay(COUNTS),
     fragment_cache=ByDay(FRAGMENTS),  # the filter bar shows the lifecycle counts
 )

@@ -121,6 +121,11 @@ class ListOptions:
     row_key: Callable[[Any, dict[str, Any]], tuple] | None = None
     # The grouped filter counts kept in `count_cache` (get_or_build) by search text.
     count_cache: Any = None
+    # The ids of the matching rows in list order kept in `order_cache` (get_or_build) by search,
+    # filters and sort: a page is then a slice of them, and only a page with rows missing from
+    # `row_cache` loads its rows (`row_columns`, by id). Needs row_cache, row_key and
+    # row_columns; `annotate` and `row_key` then see rows carrying only their `id`.
+    order_cache: Any = None
     # The parts of a page that do not depend on its number (search, filters, page sizes, bulk bar,
     # table header) kept in `fragment_cache` (get_or_build) by name, role and the other
     # parameters, so paging through one query renders them once per generation.

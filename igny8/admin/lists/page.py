@@ -92,6 +92,8 @@ class ListPage:
     actions: list[Action] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     role: str | None = None
+    # With an order cache the rows may carry only their id; this loads them when one is built.
+    load_rows: Callable[[list[int]], dict[int, Any]] | None = None
 
     @property
     def pages(self) -> int:
@@ -154,8 +156,26 @@ class ListPage:
             return Markup("\n".join(build(row) for row in rows))
         scope = (self.endpoint, self.role, bool(bulk))
         keys = [(*scope, *options.row_key(row, self.extra)) for row in rows]
+        full_row = self._full_rows()
         return Markup("\n".join(options.row_cache.get_many_or_build(
-            keys, lambda i: build(rows[i]))))
+            keys, lambda i: build(row) if (row := full_row(i)) is not None else "")))
+
+    def _full_rows(self) -> Callable[[int], Any]:
+        """The i-th row with every column: the row itself, or, for a row listed by id only,
+        loaded (the page's rows in one query, on the first one built); None for a row deleted
+        since its id was listed."""
+        rows, load = self.rows, self.load_rows
+        if load is None:
+            return rows.__getitem__
+        loaded: dict[int, Any] = {}
+
+        def full(i: int) -> Any:
+            if not getattr(rows[i], "id_only", False):
+                return rows[i]
+            if not loaded:
+                loaded.update(load([row.id for row in rows]))
+            return loaded.get(rows[i].id)
+        return full
 
     def fragment(self, name: str, macro: Callable, *args: Any) -> Markup:
         """`macro(self, *args)`, from the declared fragment cache (it must ignore the page)."""

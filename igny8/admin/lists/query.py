@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, Text, and_, cast, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -166,9 +166,45 @@ def _filtered(options: ListOptions, search, selected, sort: str) -> Select:
     return query.order_by(*_order_by(options, sort))
 
 
-def _page_rows(options, search, selected, sort, page, per_page) -> list[Any]:
-    """The rows of one page, filtered, searched and sorted (one query)."""
+class RowId(NamedTuple):
+    """A listed row known by its id only (its cells come from the row cache)."""
+
+    id: int
+    id_only: bool = True
+
+
+def _ordered_rows(options: ListOptions, query: Select, key: tuple, start: int,
+                  per_page: int) -> list[Any]:
+    """One page of `query` from the order cache: RowIds when it knows the ids; else every
+    matching row is read once (one query) to fill it, and the page's rows come with all their
+    columns."""
+    read: dict[int, Any] = {}
+
+    def every_id() -> list[int]:
+        rows = db.session.execute(query.with_only_columns(*options.row_columns))
+        read.update((row.id, row) for row in rows)
+        return list(read)
+
+    ids = options.order_cache.get_or_build(key, every_id)[start:start + per_page]
+    return [read[row_id] for row_id in ids] if read else [RowId(row_id) for row_id in ids]
+
+
+def _rows_by_id(options: ListOptions) -> Any:
+    """A loader of rows (`row_columns`) by id, for the rows a page must build."""
+    def load(ids: list[int]) -> dict[int, Any]:
+        query = select(options.model).where(options.model.id.in_(ids))
+        return {row.id: row for row in db.session.execute(
+            query.with_only_columns(*options.row_columns))}
+    return load
+
+
+def _page_rows(options, search, selected, sort, page, per_page, text="") -> list[Any]:
+    """The rows of one page, filtered, searched and sorted (one query; none when the order
+    cache knows their ids)."""
     query = _filtered(options, search, selected, sort)
+    if options.order_cache is not None:
+        key = ("rows", text, tuple(sorted(selected.items())), sort)
+        return _ordered_rows(options, query, key, (page - 1) * per_page, per_page)
     query = query.limit(per_page).offset((page - 1) * per_page)
     if options.row_columns:
         return list(db.session.execute(query.with_only_columns(*options.row_columns)))
@@ -200,7 +236,7 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
     per_page = per_page if per_page in options.page_sizes else options.default_page_size
     page = clamp_page(_int_arg(clean, "page", 1), total, per_page)
     sort = clean.get("sort", options.default_sort)
-    rows = _page_rows(options, search, selected, sort, page, per_page)
+    rows = _page_rows(options, search, selected, sort, page, per_page, clean.get("q", ""))
     clean.update(page=str(page) if page > 1 else "", per_page=str(per_page))
     if per_page == options.default_page_size:
         clean.pop("per_page")
@@ -210,4 +246,5 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
             options, _row_conditions(options, search, selected), selected)),
         actions=[action for action in options.actions if role in action.roles],
         extra=options.annotate(rows) if options.annotate else {}, role=role,
+        load_rows=_rows_by_id(options) if options.order_cache is not None else None,
     )
