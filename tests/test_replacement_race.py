@@ -12,6 +12,7 @@ from tests.factories import (
     AccountFactory, GlobalSettingsFactory, IntegrationSettingsFactory, TextModelFactory,
 )
 from tests.helpers.app import app_with_tables
+from tests.helpers.concurrency import empty_tables_but_generation
 
 ROUNDS = 20
 
@@ -61,19 +62,10 @@ def _late_override(app, old_id) -> int:
 KEYS: dict = {}
 
 
-def _empty(app) -> None:
-    """Remove every row but the cache generation's, restarting the ids."""
-    with app.app_context():
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
-                          if t.name != "igny8_cache_generation")
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-
-
 def test_concurrent_applies_of_one_preview_move_once(pg_app):
     wins = 0
     for _ in range(ROUNDS):
-        _empty(pg_app)
+        empty_tables_but_generation(pg_app)
         old_id, new_id, key, token = _setup(pg_app)
         KEYS[pg_app] = key
         with ThreadPoolExecutor(max_workers=5) as pool:

@@ -16,6 +16,7 @@ from igny8.services.audit import CLI
 from igny8.services.exchange_deactivation import deactivate_missing
 from tests.factories import AccountFactory, TextModelFactory
 from tests.helpers.app import app_with_tables
+from tests.helpers.concurrency import empty_tables_but_generation
 
 ROUNDS = 12
 EMPTY_FILE = '{"format": "igny8-catalogue", "version": 1, "models": []}'
@@ -85,19 +86,10 @@ def test_the_check_waits_for_an_override_holding_the_model(pg_app):
     assert _outcome(pg_app, model_id) == (True, [])
 
 
-def _empty(app) -> None:
-    """Remove every row but the cache generation's, restarting the ids."""
-    with app.app_context():
-        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
-                          if t.name != "igny8_cache_generation")
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-
-
 def test_a_model_is_never_deactivated_while_an_override_to_it_commits(pg_app):
     outcomes = set()
     for _ in range(ROUNDS):
-        _empty(pg_app)
+        empty_tables_but_generation(pg_app)
         model_id, account_id, key = _setup(pg_app)
         with ThreadPoolExecutor(max_workers=2) as pool:
             deactivation = pool.submit(_deactivate, pg_app, model_id)

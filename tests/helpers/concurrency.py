@@ -7,6 +7,8 @@ from collections.abc import Callable
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
+from igny8.extensions import db
+
 
 class Browser:
     """One user agent: keeps the session cookie, never follows redirects."""
@@ -59,3 +61,12 @@ def fire_together(calls: list[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def empty_tables_but_generation(app) -> None:
+    """PostgreSQL: remove every row but the cache generation's, restarting the ids."""
+    with app.app_context():
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables
+                          if t.name != "igny8_cache_generation")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
