@@ -8,9 +8,12 @@ from igny8.api.pages import page_query_fields, page_schema
 from igny8.api.schemas import VISIBLE, StrictBoolean, StrictInteger, Text, UtcDateTime
 from igny8.models.accounts import MAX_NAME_LENGTH
 from igny8.services.accounts import ARCHIVED_FILTERS
+from igny8.services.text import VISIBLE_NO_CONTROL_PATTERN
 
-NAME = {**VISIBLE, "description": "Unique whatever its case or Unicode spelling; stored trimmed "
-                                  "and NFKC-normalised. " + VISIBLE["description"]}
+NAME = {**VISIBLE, "pattern": VISIBLE_NO_CONTROL_PATTERN,
+        "description": "Unique whatever its case or Unicode spelling; stored trimmed and "
+                       "NFKC-normalised, white space folded to one space; control characters "
+                       "other than white space are refused with 422. " + VISIBLE["description"]}
 
 
 def _name(**kwargs) -> fields.Field:

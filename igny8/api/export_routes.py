@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from igny8.api.blueprint import bp
 from igny8.api.models_routes import TAGS, filtered_models
-from igny8.api.schemas import ErrorSchema
+from igny8.api.schemas import ErrorSchema, Text
 from igny8.api.spec import READS, errors
 from igny8.extensions import db
 from igny8.models.catalogue import MODEL_TYPES
@@ -36,12 +36,11 @@ class ExportQuerySchema(ma.Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(EXPORT_FORMATS),
                            metadata={"description": "json (igny8, lossless), csv, or litellm"
                                                     " (LiteLLM's cost map, USD per token)"})
-    provider = fields.String(metadata={"description": "e.g. openai"})
+    provider = Text(metadata={"description": "e.g. openai"})
     model_type = fields.String(validate=validate.OneOf(list(MODEL_TYPES)))
     is_active = fields.Boolean()
-    q = fields.String(validate=validate.Length(max=100),
-                      metadata={"description": "Substring of model name, display name or an"
-                                               " alias"})
+    q = Text(validate=validate.Length(max=100),
+             metadata={"description": "Substring of model name, display name or an alias"})
 
 
 @bp.route("/models/export", methods=["GET"], tags=TAGS)

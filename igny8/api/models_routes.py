@@ -32,9 +32,9 @@ from igny8.pricing import REQUIRED_PRICES
 from igny8.services import catalogue, price_versions
 
 TAGS = ["models"]
-# The catalogue rules mark "another model of the provider holds this name" (TakenMessage) and
-# "an active model needs its prices" (PricingMessage) on the messages themselves.
-NAME_FIELDS = frozenset({"model_name", "aliases"})
+# The catalogue rules mark "another model of the provider holds this name or display name"
+# (TakenMessage) and "an active model needs its prices" (PricingMessage) on the messages.
+NAME_FIELDS = frozenset({"model_name", "display_name", "aliases"})
 PRICING_FIELDS = frozenset({"is_active", *(f for fs in REQUIRED_PRICES.values() for f in fs)})
 # Serialised list pages per query and data generation: a warm request runs the key lookup and
 # the generation read.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from igny8.api.blueprint import bp
 from igny8.api.examples import error
@@ -11,9 +11,11 @@ from igny8.api.schemas import ErrorSchema
 from igny8.api.spec import READS, errors
 from igny8.pricing import decimal_text
 from igny8.services import projection
+from igny8.services.numbers import MAX_ID
 
 TAGS = ["costs"]
 MONEY = {"description": "USD, an exact decimal string"}
+ID = validate.Range(min=1, max=MAX_ID)  # beyond BIGINT no row can have the id
 
 
 class ProjectedMoney(fields.Decimal):
@@ -31,13 +33,14 @@ class ProjectedMoney(fields.Decimal):
 class ProjectionQuerySchema(ma.Schema):
     """The source and target models and the period of UTC days (both included)."""
 
-    from_model = fields.Integer(required=True, metadata={"description": "The source model"})
-    to_model = fields.Integer(required=True, metadata={
+    from_model = fields.Integer(required=True, validate=ID, metadata={
+        "description": "The source model"})
+    to_model = fields.Integer(required=True, validate=ID, metadata={
         "description": "The target model, of the source's type"})
     start = fields.Date(required=True, metadata={"description": "First UTC day, e.g. 2026-09-02"})
     end = fields.Date(required=True, metadata={
         "description": f"Last UTC day (included); at most {projection.MAX_DAYS} days"})
-    account = fields.Integer(metadata={"description": "Only this account's usage"})
+    account = fields.Integer(validate=ID, metadata={"description": "Only this account's usage"})
 
 
 class FiguresSchema(ma.Schema):

@@ -6,12 +6,16 @@ from marshmallow import fields, validate
 
 from igny8.api.schemas import Text, UtcDateTime
 from igny8.pricing import decimal_text
+from igny8.services.numbers import MAX_ID
 from igny8.services.usage_reports import DEFAULT_PAGE_SIZE, GROUPINGS, MAX_PAGE_SIZE
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2,12}$"
 RANGE = ("`start` and `end` are UTC dates (YYYY-MM-DD, the whole day, both inclusive) or ISO "
          "8601 times (naive ones are UTC); by default the last 30 days up to today; at most "
          "366 days.")
+ID = validate.Range(min=1, max=MAX_ID)  # beyond BIGINT no row can have the id
+SENT = validate.Length(min=1)  # leave a date out for its default rather than send it empty
+DAY_OR_TIME = {"anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
 
 class Money(fields.Decimal):
@@ -29,13 +33,13 @@ class Money(fields.Decimal):
 class ScopeQuerySchema(ma.Schema):
     """The filters both reports share."""
 
-    account_id = fields.Integer(validate=validate.Range(min=1),
-                                metadata={"description": "Only this account's usage"})
-    model_id = fields.Integer(validate=validate.Range(min=1),
-                              metadata={"description": "Only this AI model's usage"})
-    start = Text(metadata={"description": "First day or time (inclusive). " + RANGE,
-                           "example": "2026-11-01"})
-    end = Text(metadata={"description": "Last day or time (inclusive)", "example": "2026-11-30"})
+    account_id = fields.Integer(validate=ID, metadata={"description": "Only this account's usage"})
+    model_id = fields.Integer(validate=ID, metadata={"description": "Only this AI model's usage"})
+    start = Text(validate=SENT, metadata={
+        "description": "First day or time (inclusive). " + RANGE, "example": "2026-11-01",
+        **DAY_OR_TIME})
+    end = Text(validate=SENT, metadata={
+        "description": "Last day or time (inclusive)", "example": "2026-11-30", **DAY_OR_TIME})
 
 
 class UsageQuerySchema(ScopeQuerySchema):
@@ -51,11 +55,13 @@ class CostQuerySchema(ScopeQuerySchema):
     """Grouping and filters of GET /costs; unknown parameters are refused."""
 
     group_by = fields.String(load_default="model", validate=validate.OneOf(GROUPINGS))
-    start = Text(metadata={"description": "First UTC day (inclusive), YYYY-MM-DD; costs are "
-                                          "summed per UTC day. By default 29 days before `end`",
-                           "example": "2026-11-01"})
-    end = Text(metadata={"description": "Last UTC day (inclusive); by default today; at most "
-                                        "366 days after `start`", "example": "2026-11-30"})
+    start = Text(validate=SENT, metadata={
+        "description": "First UTC day (inclusive), YYYY-MM-DD; costs are summed per UTC day. "
+                       "By default 29 days before `end`", "example": "2026-11-01",
+        "format": "date"})
+    end = Text(validate=SENT, metadata={
+        "description": "Last UTC day (inclusive); by default today; at most 366 days after "
+                       "`start`", "example": "2026-11-30", "format": "date"})
 
 
 class LedgerRecordSchema(ma.Schema):

@@ -271,6 +271,6 @@ def _display_name_errors(model: AIModelConfig, others: Sequence[NamePair]) -> di
                   if len(row) > 2 and name_key(row[2]) == key), None)
     if not key or clash is None:
         return {}
-    message = (f"{model.provider} already has a model displayed as {clash[2]!r}"
-               f" ({clash[0]}); choose another display name")
+    message = TakenMessage(f"{model.provider} already has a model displayed as {clash[2]!r}"
+                           f" ({clash[0]}); choose another display name")
     return {"display_name": message}

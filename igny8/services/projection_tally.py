@@ -16,13 +16,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from igny8.models.prices import ModelPriceVersion
 from igny8.pricing import REQUIRED_PRICES
 from igny8.services.costing import Counts, PriceBook, as_utc, cost_at_rates, cost_of, rates_for
 from igny8.services.usage_store import projection as store
+from igny8.services.utc_days import days_from, midnight
 
 Key = tuple[int, int]  # source model id, account id
 
@@ -67,11 +68,6 @@ class Plan:
         return bisect_right([span.first for span in self.spans], day) - 1
 
 
-def midnight(day: date) -> datetime:
-    """The start of a UTC day."""
-    return datetime.combine(day, time(), tzinfo=timezone.utc)
-
-
 def priced(version: ModelPriceVersion | None, model_type: str) -> ModelPriceVersion | None:
     """`version` when it carries every price its model type needs, else None."""
     needed = REQUIRED_PRICES.get(model_type, ())
@@ -88,17 +84,16 @@ def make_plan(book: PriceBook, target_id: int, model_type: str, first: date,
                        if moment.time() != time() and first <= moment.date() <= last})
     spans: list[store.Span] = []
     versions: list[ModelPriceVersion | None] = []
-    day = first
-    while day <= last:
-        if day not in raw_days:
-            version = priced(book.in_force(target_id, midnight(day)), model_type)
-            if spans and versions[-1] is version and spans[-1].last == day - timedelta(days=1):
-                spans[-1] = store.Span(spans[-1].first, day, spans[-1].threshold)
-            else:
-                threshold = version.tier_threshold_tokens if version is not None else None
-                spans.append(store.Span(day, day, threshold))
-                versions.append(version)
-        day += timedelta(days=1)
+    for day in days_from(first, last):
+        if day in raw_days:
+            continue
+        version = priced(book.in_force(target_id, midnight(day)), model_type)
+        if spans and versions[-1] is version and spans[-1].last == day - timedelta(days=1):
+            spans[-1] = store.Span(spans[-1].first, day, spans[-1].threshold)
+        else:
+            threshold = version.tier_threshold_tokens if version is not None else None
+            spans.append(store.Span(day, day, threshold))
+            versions.append(version)
     return Plan(spans, versions, raw_days)
 
 

@@ -13,6 +13,10 @@ INVISIBLE_CLASS = ("\\x00-\\x20\\x7f-\\xa0\\xad\\u061c\\u115f\\u1160\\u1680\\u18
                    "\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u2800\\u3000\\u3164"
                    "\\ufeff\\uffa0\\ufff9-\\ufffb")
 VISIBLE_PATTERN = f"^[^\\x00]*[^{INVISIBLE_CLASS}][^\\x00]*$"
+# The control characters that are not white space: account names refuse them (the white-space
+# ones fold to one space), so their pattern leaves them out.
+CONTROL_CLASS = "\\x00-\\x08\\x0e-\\x1b\\x7f-\\x84\\x86-\\x9f"
+VISIBLE_NO_CONTROL_PATTERN = f"^[^{CONTROL_CLASS}]*[^{INVISIBLE_CLASS}][^{CONTROL_CLASS}]*$"
 
 
 def is_blank(text: str) -> bool:

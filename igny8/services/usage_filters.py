@@ -22,6 +22,7 @@ from igny8.models.accounts import Account
 from igny8.models.catalogue import AIModelConfig
 from igny8.services.numbers import parse_id
 from igny8.services.usage_store.reports import Cursor, Scope
+from igny8.services.utc_days import LAST_INSTANT, day_end, midnight, to_utc
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -44,8 +45,7 @@ def parse_moment(text: str) -> Moment:
     if len(text) == 10:
         return Moment(date.fromisoformat(text))
     moment = datetime.fromisoformat(text)
-    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else to_utc(moment)
     return Moment(moment.date(), moment)
 
 
@@ -96,7 +96,8 @@ def _defaults(moments: dict[str, Moment]) -> tuple[Moment, Moment]:
     today = lifecycle.today()
     end = moments.get("end") or Moment(max(today, moments["start"].day) if "start" in moments
                                        else today)
-    start = moments.get("start") or Moment(end.day - timedelta(days=DEFAULT_DAYS - 1))
+    first = date.fromordinal(max(1, end.day.toordinal() - (DEFAULT_DAYS - 1)))
+    start = moments.get("start") or Moment(first)
     return start, end
 
 
@@ -104,9 +105,8 @@ def _scope(moments: dict[str, Moment], ids: dict[str, int], problems: dict[str, 
     """The Scope of the range and ids; an empty or too long range goes to `problems`."""
     start, end = _defaults(moments)
     scope = Scope(first_day=start.day, last_day=end.day,
-                  starts_at=start.instant or _midnight(start.day),
-                  ends_before=(end.instant + ONE_MICROSECOND) if end.instant
-                  else _midnight(end.day + timedelta(days=1)), **ids)
+                  starts_at=start.instant or midnight(start.day),
+                  ends_before=_after(end), **ids)
     if scope.starts_at >= scope.ends_before:
         problems["end"] = "The end is before the start."
     elif (scope.last_day - scope.first_day).days + 1 > MAX_DAYS:
@@ -129,9 +129,11 @@ def parse_scope(values: Mapping[str, str | None], whole_days: bool = False) -> S
     return scope
 
 
-def _midnight(day: date) -> datetime:
-    """00:00 UTC of `day`."""
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+def _after(end: Moment) -> datetime:
+    """Where an inclusive `end` stops (exclusive): just after its instant, or its day's end."""
+    if end.instant is None:
+        return day_end(end.day)
+    return end.instant if end.instant == LAST_INSTANT else end.instant + ONE_MICROSECOND
 
 
 def encode_cursor(cursor: Cursor) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, false, func, or_, select
@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from igny8.extensions import db
 from igny8.models.usage import UsageDaily, UsageRecord
+from igny8.services.utc_days import day_end, midnight
 
 Ids = Sequence[int] | Select
 COUNT_COLUMNS = ("records", "input_tokens", "cached_input_tokens", "output_tokens", "images")
@@ -120,8 +121,8 @@ def crossing_sums(models: Ids, accounts: Ids | None, stretches: Sequence[Span]) 
     if not stretches:
         return []
     over = [and_(UsageRecord.input_tokens > span.threshold,
-                 UsageRecord.occurred_at >= _midnight(span.first),
-                 UsageRecord.occurred_at < _midnight(span.last + timedelta(days=1)))
+                 UsageRecord.occurred_at >= midnight(span.first),
+                 UsageRecord.occurred_at < day_end(span.last))
             for span in stretches]
     index = case(*[(condition, number) for number, condition in enumerate(over)])
     sums = [func.sum(getattr(UsageRecord, name)) for name in (*COUNT_COLUMNS[1:], "cost")]
@@ -152,16 +153,10 @@ def models_with_usage(models: Ids, first: date, last: date) -> list[int]:
     return list(db.session.scalars(statement))
 
 
-def _midnight(day: date) -> datetime:
-    """The start of a UTC day."""
-    return datetime.combine(day, time(), tzinfo=timezone.utc)
-
-
 def _on_day(day: date) -> ColumnElement[bool]:
     """A record that occurred on the UTC day `day` (a range the model/time index serves)."""
-    start = _midnight(day)
-    return and_(UsageRecord.occurred_at >= start,
-                UsageRecord.occurred_at < start + timedelta(days=1))
+    return and_(UsageRecord.occurred_at >= midnight(day),
+                UsageRecord.occurred_at < day_end(day))
 
 
 def _as_date(value) -> date:
