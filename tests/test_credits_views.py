@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers.pages import text
 from igny8.models import Account
+from tests.factories import AccountFactory, TextModelFactory
 from tests.ledger import create_sample, utc
 
 
@@ -131,3 +132,26 @@ def test_archived_accounts_stay_in_the_filter_and_say_so(client, auth, db, sampl
     option = f'<option selected value="{sample.northwind}">Northwind Media (archived)</option>'
     assert option in page
     assert 'data-total="cost">$0.08015<' in page
+
+
+def options_of(page: str, name: str) -> list[str]:
+    """The option labels of the select named `name`."""
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+@pytest.mark.parametrize("url", ["/credits/costs", "/credits/usage"])
+def test_the_filters_offer_the_accounts_and_models_with_usage(client, auth, db, url, sample):
+    idle_account = AccountFactory(name="Idle Account")
+    idle_model = TextModelFactory(display_name="Idle Model", model_name="idle-model")
+    db.session.commit()
+    auth.login(role="support")
+    page = text(client.get(url))
+    assert "Idle Account" not in options_of(page, "account_id")
+    assert "Idle Model (idle-model)" not in options_of(page, "model_id")
+    assert "Acme Publishing" in options_of(page, "account_id")
+    assert "DALL-E 3 (dall-e-3)" in options_of(page, "model_id")
+    assert "Models with usage" in page
+    chosen = text(client.get(f"{url}?account_id={idle_account.id}&model_id={idle_model.id}"))
+    assert "Idle Account" in options_of(chosen, "account_id")  # a selection stays shown
+    assert "Idle Model (idle-model)" in options_of(chosen, "model_id")

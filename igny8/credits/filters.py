@@ -11,14 +11,15 @@ from igny8.services.usage_reports import Names
 class ReportFilterForm(Form):
     """Account, model and a UTC date range; the report service checks them."""
 
-    account_id = SelectField("Account", validate_choice=False)
-    model_id = SelectField("AI model", validate_choice=False)
+    account_id = SelectField("Account", validate_choice=False,
+                             description="Accounts with usage")
+    model_id = SelectField("AI model", validate_choice=False, description="Models with usage")
     start = StringField("From", render_kw={"type": "date"},
                         description="UTC day, YYYY-MM-DD; default 30 days ago")
     end = StringField("To", render_kw={"type": "date"}, description="Inclusive; default today")
 
     def set_choices(self, names: Names) -> None:
-        """Offer every account and model (archived accounts keep their history)."""
+        """Offer these accounts and models (archived accounts keep their history)."""
         self.account_id.choices = [("", "All accounts")] + sorted(
             ((str(key), name) for key, name in names.accounts.items()), key=lambda c: c[1])
         self.model_id.choices = [("", "All models")] + sorted(

@@ -22,9 +22,9 @@ CSV_COLUMNS = ("occurred_at", "request_id", "account_id", "account", "model_id",
 
 
 def filter_form() -> ReportFilterForm:
-    """The filters from the query string, with every account and model to choose from."""
+    """The filters from the query string, offering the accounts and models with usage."""
     form = ReportFilterForm(request.args)
-    form.set_choices(usage_reports.filter_choices())
+    form.set_choices(usage_reports.filter_choices(request.args))
     return form
 
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, literal, select, union_all
+from sqlalchemy import case, literal, or_, select, union_all
 
 from igny8.extensions import db
 from igny8.models.accounts import Account
 from igny8.models.catalogue import AIModelConfig
 from igny8.models.usage import UsageRecord
+from igny8.services.numbers import parse_id
 from igny8.services.usage_filters import decode_cursor, encode_cursor, parse_scope
 from igny8.services.usage_store import reports as store
 from igny8.services.usage_store.reports import Cursor, Scope, Sums
@@ -125,15 +126,23 @@ def costs_report(values: Mapping[str, str | None]) -> dict[str, CostTable]:
     return {group_by: cost_table(scope, group_by) for group_by in GROUPINGS}
 
 
-def filter_choices() -> Names:
-    """Every account and model by id, for the filters' dropdowns (one query); archived
+def filter_choices(selected: Mapping[str, str] | None = None) -> Names:
+    """The accounts and models that have usage, and any selected one, for the filters'
+    dropdowns (one query): a model or account without usage has nothing to show. Archived
     accounts keep their history and say so."""
+    # 0 (no row has it) when the selected text is not an id
+    picked = {name: parse_id(((selected or {}).get(name) or "").strip()) or 0
+              for name in ("account_id", "model_id")}
     name = case((Account.archived_at.is_not(None), Account.name + literal(" (archived)")),
                 else_=Account.name)
     accounts = select(literal("account").label("kind"), Account.id, name,
-                      literal("").label("model_name"))
+                      literal("").label("model_name")).where(or_(
+                          Account.id.in_(store.ids_with_usage("account_id")),
+                          Account.id == picked["account_id"]))
     models = select(literal("model"), AIModelConfig.id, AIModelConfig.display_name,
-                    AIModelConfig.model_name)
+                    AIModelConfig.model_name).where(or_(
+                        AIModelConfig.id.in_(store.ids_with_usage("model_id")),
+                        AIModelConfig.id == picked["model_id"]))
     return _names(db.session.execute(union_all(accounts, models)))
 
 

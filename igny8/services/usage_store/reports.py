@@ -99,6 +99,11 @@ class Cursor:
     record_id: int
 
 
+def ids_with_usage(column: str):
+    """A subquery of the account (or model) ids that have any usage, from the rollups."""
+    return select(getattr(UsageDaily, column)).distinct().scalar_subquery()
+
+
 def _record_where(scope: Scope) -> list:
     """The raw records a scope covers, as index-friendly range clauses."""
     clauses = [UsageRecord.occurred_at >= scope.starts_at,
