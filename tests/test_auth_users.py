@@ -1,6 +1,8 @@
 """The users screen: list, add, activate and deactivate, each recorded in the history."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -101,8 +103,16 @@ def test_the_users_page_has_one_csrf_field_id(app, client, auth, db, monkeypatch
     UserFactory.create_batch(3, role="support")
     db.session.commit()
     page = client.get("/admin/users/").get_data(as_text=True)
-    assert page.count('name="csrf_token"') == 5  # the add form and three row buttons, sign-out
+    # the add form, the one form every row button posts (form="bulk-form"), sign-out
+    assert page.count('name="csrf_token"') == 3
     assert page.count('id="csrf_token"') == 1
+    row_form = re.search(r'<form id="bulk-form".*?</form>', page, re.S).group(0)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', row_form).group(1)
+    other = db.session.scalars(select(User).where(User.role == "support")).first()
+    assert f'formaction="/admin/users/{other.id}/toggle"' in page
+    response = client.post(f"/admin/users/{other.id}/toggle",
+                           data={"csrf_token": token, "active": "0"})
+    assert response.status_code == 302 and db.session.get(User, other.id).is_active is False
 
 
 def test_admin_changes_a_role_on_the_user_page(client, auth, db):

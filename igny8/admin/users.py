@@ -4,24 +4,23 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from igny8.admin.lists import paginate
+from igny8.admin.lists import build_list_page
+from igny8.admin.user_list import USER_LIST
 from igny8.admin.sidebar import AdminSection, register_section
 from igny8.auth.forms import NewUserForm, ResetPasswordForm, RoleForm, ToggleForm
 from igny8.auth.roles import ADMIN, roles_required
 from igny8.models.users import User
 from igny8.services import users as user_service
 from igny8.errors import DomainError, ValidationFailed
-from igny8.services.numbers import parse_page
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 register_section(AdminSection("System", "Users", "users.index", 40, roles=(ADMIN,)))
-PER_PAGE = 50
 
 
 def render_index(form: NewUserForm, status: int = 200, error: str | None = None):
     """The users table with the add form; `error` explains a refused action."""
-    users = paginate(user_service.users_query(), parse_page(request.args.get("page")), PER_PAGE)
-    return render_template("auth/users.html", title="Users", form=form, users=users,
+    page = build_list_page(USER_LIST, "users.index", request.args, current_user.role)
+    return render_template("auth/users.html", title="Users", form=form, page=page,
                            error=error), status
 
 

@@ -46,6 +46,7 @@ class Column:
     unit: str = ""
     # Markup after the (linked) value in the same cell, e.g. a badge: `after(row, extra)`.
     after: Callable[[Any, dict[str, Any]], Any] | None = None
+    css: str = ""  # classes of the column's cells and heading, e.g. "d-none d-xl-table-cell"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,13 @@ NUMERIC_CELL = Markup(' class="num"')  # right-aligned, one line (admin.css)
 QUERY_SAFE = "!$'()*,/:;?@"  # what werkzeug's url_for leaves unquoted in a query string
 
 
+def cell_class(column: Column) -> Markup:
+    """The class attribute of a column's cells ("" when it has none)."""
+    if not column.css:
+        return NUMERIC_CELL if column.numeric else Markup("")
+    return Markup(' class="%s"') % (f"num {column.css}" if column.numeric else column.css)
+
+
 def page_numbers(page: int, pages: int) -> list[int | None]:
     """Page numbers to link, with None for a gap (first, last and two around the current)."""
     wanted = {1, pages, *range(page - 2, page + 3)}
@@ -127,7 +134,7 @@ class ListPage:
     def _cell_makers(self) -> list[tuple[Markup, Markup, Callable | None, Callable, Any]]:
         """Per column: class attribute, key, row → link (one url_for per page), cell function
         and the function of what follows the value (or None)."""
-        return [(NUMERIC_CELL if column.numeric else Markup(""), escape(column.key),
+        return [(cell_class(column), escape(column.key),
                  column.link.builder() if column.link else None, column.value, column.after)
                 for column in self.options.columns]
 
