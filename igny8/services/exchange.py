@@ -38,6 +38,7 @@ CLASSES = {NEW: "New", CHANGED: "Changed", UNCHANGED: "Unchanged",
 FORMATS = ("litellm", "json", "csv")
 ACTION = "import"
 HAND_ACTIONS = ("create", "update")
+UNPRICED_NOTE = "price_per_image"
 
 
 @dataclass
@@ -145,8 +146,13 @@ def _classify(item: Incoming, catalogue: _Catalogue, seen: set) -> PreviewRow:
         reason = f"an alias of {catalogue.alias_of[key]!r} in the catalogue"
         return PreviewRow(label, SKIPPED, messages={"reason": reason})
     existing = catalogue.by_key.get(key)
-    return (_changed(label, item, existing, catalogue) if existing
-            else _new(label, item, catalogue))
+    if existing is None and item.unpriced and not item.errors:  # a bad value: still an Error
+        return PreviewRow(label, SKIPPED, messages={"reason": item.unpriced[0]})
+    row = (_changed(label, item, existing, catalogue) if existing
+           else _new(label, item, catalogue))
+    if item.unpriced:  # a model the admin has: its other fields compared, its price kept
+        row.notes[UNPRICED_NOTE] = item.unpriced[1]
+    return row
 
 
 def _new(label: str, item: Incoming, catalogue: _Catalogue) -> PreviewRow:

@@ -5,10 +5,17 @@ A number is read as Decimal from its text (json parse_float=Decimal) and moved s
 (Decimal.scaleb, exact), never through float arithmetic: 1.5e-07 -> 0.15. A value with more than
 six decimal places per 1M (a float artefact such as 0.0005666666666666667 -> 566.6666666666666667)
 is rounded to the column's six places, halves away from zero (ROUND_HALF_UP): 566.666667.
+
+An image entry's price per image is `output_cost_per_image`, else `input_cost_per_image` (what
+LiteLLM's size variants such as low/1024-x-1024/gpt-image-1 charge per generated image); its
+per-token prices are not read (igny8 prices image models per image only). An image entry with
+per-token prices and no per-image price is skipped with the reason, unless it is a model the
+catalogue has: that one is compared on its other fields, its price left as it is, with a note.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -34,6 +41,13 @@ FIELD_MAP = {
     "max_output_tokens": ("max_output_tokens", False),
     "deprecation_date": ("deprecation_date", False),
 }
+# Image entries only: LiteLLM's size variants give the price of one generated image this way.
+IMAGE_MAP = {"input_cost_per_image": ("price_per_image", False)}
+# The per-token prices LiteLLM gives OpenAI's image models (gpt-image-1, gpt-image-2, ...).
+TOKEN_PRICE_KEYS = ("input_cost_per_token", "output_cost_per_token", "input_cost_per_image_token",
+                    "output_cost_per_image_token", "cache_read_input_token_cost",
+                    "cache_read_input_image_token_cost")
+SIZE_VARIANT = re.compile(r"(?:[a-z]+/)?\d+-x-\d+/(.+)")  # e.g. low/1024-x-1024/gpt-image-1
 SOURCE = "LiteLLM model cost map"
 # LiteLLM's long-context keys -> the tier of the price version (a cliff above 200k input tokens).
 TIER_THRESHOLD = 200_000
@@ -79,12 +93,20 @@ def _skip_reason(entry: dict[str, Any], providers: frozenset[str],
     return None
 
 
-def _mapped(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _read_keys(entry: dict[str, Any], image: bool) -> dict[str, tuple[str, bool]]:
+    """The mapped keys the entry has; an image entry's per-image price, not its token prices."""
+    mapping = {**FIELD_MAP, **IMAGE_MAP} if image else FIELD_MAP
+    keys = {key: spec for key, spec in mapping.items()
+            if entry.get(key) is not None and not (image and spec[1])}
+    if "output_cost_per_image" in keys:
+        keys.pop("input_cost_per_image", None)
+    return keys
+
+
+def _mapped(entry: dict[str, Any], image: bool) -> tuple[dict[str, Any], dict[str, str]]:
     """The igny8 values of the mapped keys an entry has, and errors named by LiteLLM key."""
     values, errors = {}, {}
-    for key, (column, per_token) in FIELD_MAP.items():
-        if key not in entry or entry[key] is None:
-            continue
+    for key, (column, per_token) in _read_keys(entry, image).items():
         value = entry[key]
         if column in ("context_window", "max_output_tokens"):
             if isinstance(value, Decimal) and value == value.to_integral_value():
@@ -120,8 +142,34 @@ def _tier(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return tier, errors
 
 
+def _unpriced(name: str, entry: dict[str, Any],
+              variants: dict[str, str]) -> tuple[str, str] | None:
+    """For an image entry priced per token only: why it is skipped, and the note when the
+    catalogue has the model; else None."""
+    if any(entry.get(key) is not None for key in ("output_cost_per_image", *IMAGE_MAP)):
+        return None
+    tokens = [key for key in TOKEN_PRICE_KEYS if entry.get(key) is not None]
+    if not tokens:
+        return None
+    reason = f"priced per token ({', '.join(tokens)}), not per image"
+    hint = (f"its size variants such as {variants[name]} carry per-image prices"
+            if name in variants else "add it by hand with its price per image")
+    return (f"{reason}; igny8 image models are priced per image: {hint}",
+            f"{reason}; the catalogue's price per image is left as it is")
+
+
+def size_variants(names: Iterable[str]) -> dict[str, str]:
+    """Model name -> the first of its size variants among `names` (low/1024-x-1024/<name>)."""
+    variants: dict[str, str] = {}
+    for key in names:
+        match = SIZE_VARIANT.fullmatch(key)
+        if match:
+            variants.setdefault(match.group(1), key)
+    return variants
+
+
 def entry_row(name: str, entry: Any, providers: frozenset[str],
-              modes: frozenset[str]) -> Incoming:
+              modes: frozenset[str], variants: dict[str, str] | None = None) -> Incoming:
     """One cost-map entry as an Incoming row, skipped with a reason or with mapped values."""
     if name == SPEC_KEY:
         return Incoming(name, skipped="documents LiteLLM's fields; not a model")
@@ -131,9 +179,11 @@ def entry_row(name: str, entry: Any, providers: frozenset[str],
     row.skipped = _skip_reason(entry, providers, modes)
     if row.skipped:
         return row
-    values, row.errors = _mapped(entry)
+    image = MODES[entry["mode"]] == "image"
+    values, row.errors = _mapped(entry, image)
+    row.unpriced = _unpriced(name, entry, variants or {}) if image else None
     row.successor = entry.get("successor_model")
-    if MODES[entry["mode"]] == "text":
+    if not image:
         row.tier, tier_errors = _tier(entry)
         row.errors.update(tier_errors)
     row.values = {"provider": row.provider, "model_name": row.model_name,
@@ -149,8 +199,9 @@ def parse(text: str, providers: Iterable[str] | None = None,
     document = load(text)
     chosen = frozenset(providers or DEFAULT_PROVIDERS)
     chosen_modes = frozenset(modes or MODES)
+    variants = size_variants(document)
     for name, entry in document.items():
-        yield entry_row(name, entry, chosen, chosen_modes)
+        yield entry_row(name, entry, chosen, chosen_modes, variants)
 
 
 def _number(value: Decimal) -> str:

@@ -56,6 +56,9 @@ class Incoming:
     skipped: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
     successor: Any = None  # LiteLLM's successor_model: a name, resolved by the preview
+    # (why the row is skipped when the catalogue lacks the model, the note for a model it has:
+    # its other fields compared) for LiteLLM's image entries priced per token only.
+    unpriced: tuple[str, str] | None = None
 
     @property
     def key(self) -> tuple[str, str] | None:
