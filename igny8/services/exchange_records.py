@@ -74,8 +74,9 @@ def successor_names(models: list[AIModelConfig]) -> dict[int, str]:
     names = {model.id: model.model_name for model in models}
     missing = {m.successor_id for m in models if m.successor_id and m.successor_id not in names}
     if missing:
-        names.update(db.session.execute(select(AIModelConfig.id, AIModelConfig.model_name)
-                                        .where(AIModelConfig.id.in_(missing))).tuples())
+        rows = db.session.execute(select(AIModelConfig.id, AIModelConfig.model_name)
+                                  .where(AIModelConfig.id.in_(missing)))
+        names.update((row.id, row.model_name) for row in rows)  # not rows: a Result has keys()
     return names
 
 

@@ -154,3 +154,15 @@ def test_an_empty_report_date_is_422_naming_it(read_api, db, url, field):
     response = read_api.get(url)
     assert response.status_code == 422
     assert list(error_of(response)["fields"]) == [field]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_whose_successor_is_filtered_out_names_it(read_api, db, fmt):
+    new = TextModelFactory(model_name="gpt-5-mini")
+    db.session.flush()
+    TextModelFactory(model_name="gpt-4o-mini", is_active=False, successor_id=new.id)
+    db.session.commit()
+    response = read_api.get(f"/api/v1/models/export?format={fmt}&is_active=false")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "gpt-4o-mini" in text and "gpt-5-mini" in text
