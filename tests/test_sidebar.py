@@ -68,6 +68,17 @@ def test_current_section_prefers_the_closest_endpoint_of_the_blueprint():
     assert current_section(groups, "admin.index") is None
 
 
+def test_a_section_claims_its_other_pages_before_the_closest_endpoint():
+    accounts = AdminSection("AI & Automation", "Account Integration Settings",
+                            "settings.accounts", 20, pages=("settings.bulk_override",))
+    others = [s for s in sections() if s.endpoint != "settings.accounts"]
+    groups = build_groups([*others, accounts], ADMIN, ENDPOINTS)
+    assert current_section(groups, "settings.bulk_override").label == (
+        "Account Integration Settings")
+    assert current_section(groups, "settings.save_global_settings").label == (
+        "Global Integration Settings")
+
+
 def test_ai_models_is_first_in_ai_and_automation_and_not_in_credits(app):
     groups = build_groups(sidebar.registered_sections(), ADMIN, app.view_functions)
     by_name = labels(groups)

@@ -23,6 +23,8 @@ class AdminSection:
     endpoint: str
     order: int
     roles: tuple[str, ...] = (ADMIN, SUPPORT)
+    # Other endpoints whose pages belong to this section (e.g. a confirmation page).
+    pages: tuple[str, ...] = ()
 
     @property
     def blueprint(self) -> str:
@@ -73,7 +75,11 @@ def sidebar_for(user) -> list[SidebarGroup]:
 
 
 def current_section(groups: list[SidebarGroup], endpoint: str | None) -> AdminSection | None:
-    """The section the page belongs to: same endpoint, else the closest one of its blueprint."""
+    """The section the page belongs to: same endpoint or one of its pages, else the closest
+    one of its blueprint."""
+    claimed = [s for g in groups for s in g.sections if endpoint in (s.endpoint, *s.pages)]
+    if claimed:
+        return claimed[0]
     blueprint = (endpoint or "").rpartition(".")[0]
     candidates = [s for g in groups for s in g.sections if blueprint and s.blueprint == blueprint]
     if not candidates:

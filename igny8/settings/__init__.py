@@ -9,7 +9,10 @@ register_section(
     AdminSection("AI & Automation", "Global Integration Settings", "settings.global_settings", 10)
 )
 register_section(
-    AdminSection("AI & Automation", "Account Integration Settings", "settings.accounts", 20)
+    AdminSection("AI & Automation", "Account Integration Settings", "settings.accounts", 20,
+                 pages=("settings.bulk_override", "settings.account", "settings.save_account",
+                        "settings.create_account", "settings.rename_account",
+                        "settings.archive_account"))
 )
 
 __all__ = ["bp"]
