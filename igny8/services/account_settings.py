@@ -173,11 +173,22 @@ def load_accounts(account_ids: Iterable[int]) -> list[Account]:
     return list(accounts)
 
 
-def bulk_preview(accounts: list[Account], slot_name: str) -> list[tuple[Account, str]]:
-    """Each selected account with its current override of the slot, for the confirmation page."""
+@dataclass(frozen=True)
+class BulkRow:
+    """A selected account of a bulk change: its override now and whether the change alters it."""
+
+    account: Account
+    before: str
+    changes: bool
+
+
+def bulk_preview(accounts: list[Account], slot_name: str, model_id: int | None) -> list[BulkRow]:
+    """Each account's override of the slot and whether setting `model_id` (None: clear)
+    changes it."""
     stored = {a.id: account_overrides(a.integration_settings).get(slot_name) for a in accounts}
     models = models_by_id(stored.values())
-    return [(account, _override_ref(stored[account.id], models)) for account in accounts]
+    return [BulkRow(account, _override_ref(stored[account.id], models),
+                    stored[account.id] != model_id) for account in accounts]
 
 
 def bulk_model(model_id: int | None) -> AIModelConfig | None:
@@ -192,7 +203,8 @@ def bulk_set_override(
     account_ids: Iterable[int], slot_name: str, model_id: int | None,
     actor: Actor = audit.SYSTEM,
 ) -> int:
-    """Set (a model id) or clear (None) one slot's override on many accounts in one commit."""
+    """Set (a model id) or clear (None) one slot's override on many accounts in one commit;
+    returns how many changed (an account already holding the value is not written)."""
     account_ids = locking.lock_for_account_write(account_ids, [model_id])
     accounts = load_accounts(account_ids)
     model = bulk_model(model_id)
@@ -203,12 +215,12 @@ def bulk_set_override(
     new_id = model.id if model else None
     after = model_ref(model) or "global default"
     entries = []
-    for account, before in bulk_preview(accounts, slot_name):
-        if account_overrides(account.integration_settings).get(slot_name) == new_id:
+    for row in bulk_preview(accounts, slot_name, new_id):
+        if not row.changes:  # already in effect (a repeated confirm): no write, no history
             continue
-        _store_overrides(account, {slot_name: new_id})
-        entries.append(Entry("update", "account_settings", account.id, account.name,
-                             {slot_name: [before, after]}))
+        _store_overrides(row.account, {slot_name: new_id})
+        entries.append(Entry("update", "account_settings", row.account.id, row.account.name,
+                             {slot_name: [row.before, after]}))
     if entries:
         commit(actor, "Account settings", entries)
     return len(entries)

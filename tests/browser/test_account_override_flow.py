@@ -88,6 +88,18 @@ def test_admin_sets_a_text_model_for_two_accounts_at_once(
 
     expect(page.get_by_role("heading", name="Confirm bulk change")).to_be_visible()
     expect(page.locator("#bulk-preview tbody tr")).to_have_count(2)
+    expect(page.locator(".sidebar .nav-link.active")).to_have_text("Account Integration Settings")
+    expect(page.locator("#bulk-preview").get_by_role("link", name="Copper Lane")).to_have_attribute(
+        "href", f"/admin/settings/accounts/{accounts['Copper Lane']}")
+    page.get_by_role("link", name="Cancel").click()  # back to the list, the ticks kept
+    expect(page.get_by_label("Select Blue Fern Studio")).to_be_checked()
+    expect(page.get_by_label("Select Copper Lane")).to_be_checked()
+    expect(page.get_by_label("Select Northwind Media")).not_to_be_checked()
+    expect(page.locator("[data-selected-count]")).to_have_text("2 of 3 selected")
+    page.get_by_label("Set for the selected accounts").select_option(
+        label=f"{SONNET} - {SONNET_PRICE}{SONNET_BADGE}")
+    page.get_by_role("button", name="Review change").click()
+    expect(page.locator("#bulk-preview tbody tr")).to_have_count(2)
     screenshot(page, "accounts-bulk-confirm")
     page.get_by_role("button", name="Confirm: change 2 accounts").click()
 

@@ -101,6 +101,8 @@ class ListPage:
     role: str | None = None
     # With an order cache the rows may carry only their id; this loads them when one is built.
     load_rows: Callable[[list[int]], dict[int, Any]] | None = None
+    # Row ids whose checkbox is drawn ticked (a confirmation page's Cancel sends them back).
+    ticked: frozenset = frozenset()
 
     @property
     def pages(self) -> int:
@@ -162,7 +164,8 @@ class ListPage:
         if options.row_cache is None or options.row_key is None:
             return Markup("\n".join(build(row) for row in rows))
         scope = (self.endpoint, self.role, bool(bulk))
-        keys = [(*scope, *options.row_key(row, self.extra)) for row in rows]
+        keys = [(*scope, row.id in self.ticked, *options.row_key(row, self.extra))
+                for row in rows]
         full_row = self._full_rows()
         return Markup("\n".join(options.row_cache.get_many_or_build(
             keys, lambda i: build(row) if (row := full_row(i)) is not None else "")))
