@@ -95,7 +95,7 @@ def test_pagination_keeps_the_filters(client, auth, db):
     first = client.get("/admin/history/?object_type=ai_model").get_data(as_text=True)
     assert f"{PER_PAGE + 7} entries, page 1 of 2." in first
     assert len(objects(first)) == PER_PAGE
-    assert 'href="/admin/history/?page=2&amp;object_type=ai_model">Next</a>' in first
+    assert 'href="/admin/history/?object_type=ai_model&amp;page=2">Next</a>' in first
 
     second = client.get("/admin/history/?page=2&object_type=ai_model").get_data(as_text=True)
     assert objects(second) == [f"Model {n}" for n in range(6, -1, -1)]
@@ -177,3 +177,20 @@ def test_a_deleted_object_offers_no_open_link(client, auth, db):
     page = client.get("/admin/history/ai_model/1").get_data(as_text=True)
     assert "open this" not in page and "This AI model was deleted; its history stays." in page
     assert "Notes" not in page  # an empty field of a deleted object is not listed
+
+
+def test_a_column_heading_sorts_the_log_keeping_the_filters(client, auth, db):
+    entry(db, 1, actor_label="cli", object_id="1", object_repr="First")
+    entry(db, 2, actor_label="ada@igny8.test", object_id="2", object_repr="Second")
+    entry(db, 3, actor_label="bob@igny8.test", object_id="3", object_repr="Third")
+    entry(db, 4, object_type="user", actor_label="ada@igny8.test", object_repr="not listed")
+    db.session.commit()
+    auth.login(role="support")
+    newest = client.get("/admin/history/?object_type=ai_model").get_data(as_text=True)
+    assert objects(newest) == ["Third", "Second", "First"]
+    assert 'href="/admin/history/?object_type=ai_model&amp;sort=who"' in newest
+    by_who = client.get("/admin/history/?object_type=ai_model&sort=who").get_data(as_text=True)
+    assert objects(by_who) == ["Second", "Third", "First"]
+    assert "3 entries, page 1 of 1." in by_who
+    oldest = client.get("/admin/history/?object_type=ai_model&sort=when").get_data(as_text=True)
+    assert objects(oldest) == ["First", "Second", "Third"]

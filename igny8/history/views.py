@@ -5,18 +5,19 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.routing import BuildError
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
-from igny8.admin.lists import paginate, phrase_clause
+from flask_login import current_user
+from igny8.admin.lists import build_list_page, phrase_clause
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.extensions import db
 from igny8.history.display import visible_changes
+from igny8.history.list import HISTORY_LIST
 from igny8.history.forms import OBJECT_TYPES, HistoryFilterForm, type_label
 from igny8.models.audit import AuditEntry
-from igny8.services.numbers import parse_page
 
 bp = Blueprint("history", __name__, url_prefix="/admin/history")
-PER_PAGE = 50
+PER_PAGE = HISTORY_LIST.default_page_size
 # Where each audited object lives in the admin: (endpoint, name of its id argument or None).
 OBJECT_PAGES = {
     "ai_model": ("catalogue.detail", "model_id"),
@@ -39,22 +40,22 @@ def _utc_start(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
-def filtered_query(form: HistoryFilterForm) -> Select:
-    """Entries matching the form's filters, newest first."""
-    query = select(AuditEntry)
+def filter_conditions(form: HistoryFilterForm) -> tuple:
+    """WHERE conditions of the form's filters."""
+    conditions = []
     if form.object_type.data:
-        query = query.where(AuditEntry.object_type == form.object_type.data)
+        conditions.append(AuditEntry.object_type == form.object_type.data)
     if form.action.data:
-        query = query.where(AuditEntry.action == form.action.data)
+        conditions.append(AuditEntry.action == form.action.data)
     actor = phrase_clause((AuditEntry.actor_label,), form.actor.data or "")
     if actor is not None:  # `%` and `_` typed by the user match themselves
-        query = query.where(actor)
+        conditions.append(actor)
     if form.date_from.data:
-        query = query.where(AuditEntry.created_at >= _utc_start(form.date_from.data))
+        conditions.append(AuditEntry.created_at >= _utc_start(form.date_from.data))
     if form.date_to.data and form.date_to.data < date.max:  # the last day has no next day
         end = _utc_start(form.date_to.data) + timedelta(days=1)
-        query = query.where(AuditEntry.created_at < end)
-    return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        conditions.append(AuditEntry.created_at < end)
+    return tuple(conditions)
 
 
 def object_page(object_type: str, object_id: str) -> str | None:
@@ -80,9 +81,9 @@ def index():
     form.set_choices(_known_values(AuditEntry.object_type), _known_values(AuditEntry.action))
     if not form.validate():
         return render_template("history/index.html", form=form, page=None), 400
-    page = paginate(filtered_query(form), parse_page(request.args.get("page")), PER_PAGE)
-    return render_template("history/index.html", form=form, page=page,
-                           filters=form.active_filters(), type_label=type_label)
+    page = build_list_page(HISTORY_LIST, "history.index", request.args, current_user.role,
+                           where=filter_conditions(form))
+    return render_template("history/index.html", form=form, page=page, type_label=type_label)
 
 
 @bp.route("/<object_type>/<object_id>")

@@ -100,14 +100,14 @@ def test_admin_adds_a_model_and_makes_it_the_global_text_model(
 
     page.get_by_role("navigation", name="Admin sections").get_by_role(
         "link", name="History").click()
-    newest = page.locator("table.table-striped > tbody > tr").first
+    newest = page.locator("table.list-table > tbody > tr").first
     expect(newest).to_contain_text(admin.email)
     expect(newest).to_contain_text("Global integration settings")
     text_change = newest.locator("table.changes tr",
                                  has=page.locator("th", has_text="Text model (any provider)"))
     expect(text_change.locator(".before")).to_have_text("GPT-4o Mini (gpt-4o-mini)")
     expect(text_change.locator(".after")).to_have_text("Acme Writer (acme-writer-1)")
-    created = page.locator("table.table-striped > tbody > tr").nth(1)
+    created = page.locator("table.list-table > tbody > tr").nth(1)
     expect(created).to_contain_text("create")
     expect(created).to_contain_text(LABEL)
     screenshot(page, "history")

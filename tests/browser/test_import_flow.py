@@ -68,7 +68,7 @@ def test_admin_imports_a_cost_map_through_the_preview(page, sign_in, cost_map, l
     page.get_by_role("button", name="Apply ticked rows").click()
 
     expect(page.get_by_text("Imported cost-map.json: 1 created, 1 updated.")).to_be_visible()
-    rows = page.locator("table.table-striped > tbody > tr")
+    rows = page.locator("table.list-table > tbody > tr")
     expect(rows.filter(has_text="acme-keep").first).to_contain_text(admin.email)
     expect(rows.filter(has_text="acme-keep").first).to_contain_text("import")
     expect(rows.filter(has_text="GPT-4o Mini").first).to_contain_text("import")

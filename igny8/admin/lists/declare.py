@@ -104,6 +104,8 @@ class ListOptions:
     search_fields: tuple[Any, ...] = ()
     search_help: str = ""
     default_sort: str = ""
+    # Query parameters of a screen's own filter form, kept in the list's links.
+    keep_args: tuple[str, ...] = ()
     # ORDER BY terms after the sort column's (before the id that makes the order total).
     then_by: tuple[Any, ...] = ()
     page_sizes: tuple[int, ...] = PAGE_SIZES

@@ -143,7 +143,8 @@ def _order_by(options: ListOptions, sort: str) -> list[Any]:
 
 def clean_args(options: ListOptions, args: Mapping[str, str]) -> dict[str, str]:
     """The query parameters the list understands, as strings."""
-    known = ("q", *(f.key for f in options.filters), "sort", "per_page", "page")
+    known = ("q", *(f.key for f in options.filters), *options.keep_args, "sort", "per_page",
+             "page")
     return {key: args[key] for key in known if args.get(key)}
 
 
@@ -219,10 +220,13 @@ def matching_query(options: ListOptions, args: Mapping[str, str]) -> Select:
 
 
 def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str],
-                    role: str | None) -> ListPage:
-    """Run the list's queries and assemble the page."""
+                    role: str | None, where: tuple = ()) -> ListPage:
+    """Run the list's queries and assemble the page; `where` narrows it further (a screen's own
+    filter form, kept in the links by `keep_args`)."""
     clean = clean_args(options, args)
     search = _search_clause(options, clean.get("q", ""))
+    if where:
+        search = and_(*where) if search is None else and_(search, *where)
     selected = _selected_filters(options, clean)
     if options.places is not None:  # place filters: counts by the other filters, not cached
         cube = _count_cube(options, search, place_clause(options, selected))
