@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from igny8.extensions import db
@@ -129,9 +129,19 @@ def crossing_sums(models: Ids, accounts: Ids | None, stretches: Sequence[Span]) 
     statement = (select(UsageRecord.model_id, UsageRecord.account_id, index, func.count(), *sums)
                  .where(*_scope(UsageRecord, models, accounts), or_(*over))
                  .group_by(UsageRecord.model_id, UsageRecord.account_id, index))
+    plan_for_these_values()
     return [SpanSum(row[0], row[1], row[2], *(int(value) for value in row[3:8]), row[8],
                     stretches[row[2]].first, stretches[row[2]].last)
             for row in db.session.execute(statement)]
+
+
+def plan_for_these_values() -> None:
+    """PostgreSQL: plan the rest of this transaction's statements for their values. A
+    statement run often is prepared, and after five runs PostgreSQL may keep a generic plan,
+    which cannot see how few records exceed a tier threshold: on 10M records it scanned the
+    whole period (1.2 s instead of 13 ms)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def raw_records(models: Ids, accounts: Ids | None, whole_days: Sequence[date]) -> list[RawRecord]:
