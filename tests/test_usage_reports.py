@@ -1,14 +1,16 @@
 """Usage and cost reports: sums from the rollups equal hand-computed sums; filters; pages."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from igny8.errors import ValidationFailed
 from igny8.services import usage_reports
-from igny8.services.usage_filters import parse_scope
+from igny8.services.usage_filters import CURSOR_PATTERN, decode_cursor, encode_cursor, parse_scope
+from igny8.services.usage_store.reports import Cursor
 from tests.factories import AccountFactory, record_usage
 from tests.ledger import TOTAL_COST, create_sample, utc
 
@@ -111,6 +113,19 @@ def test_a_forged_cursor_is_refused_naming_after(sample):
     with pytest.raises(ValidationFailed) as refused:
         usage_reports.usage_page({}, "not-a-cursor")
     assert list(refused.value.fields) == ["after"]
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2026, 11, 29, 12, 0, 0, 123456, tzinfo=timezone.utc),
+    datetime(2026, 11, 29, 13, 0, 0, 1, tzinfo=timezone(timedelta(hours=1))),
+    datetime(2026, 11, 29, 12, 0, 0, 1),  # SQLite reads stored UTC times back naive
+])
+def test_a_cursor_names_its_position_to_the_microsecond(moment):
+    token = encode_cursor(Cursor(moment, 42))
+    assert re.fullmatch(CURSOR_PATTERN, token)
+    decoded = decode_cursor(token)
+    utc = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    assert (decoded.occurred_at, decoded.record_id) == (utc, 42)
 
 
 def test_totals_of_the_usage_screen_come_from_the_rollups(sample, count_queries):

@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 from igny8.api.schemas import Text, UtcDateTime
 from igny8.pricing import decimal_text
 from igny8.services.numbers import MAX_ID
+from igny8.services.usage_filters import CURSOR_PATTERN
 from igny8.services.usage_reports import DEFAULT_PAGE_SIZE, GROUPINGS, MAX_PAGE_SIZE
 
 MONEY_PATTERN = r"^-?[0-9]+\.[0-9]{2,12}$"
@@ -14,6 +15,7 @@ RANGE = ("`start` and `end` are UTC dates (YYYY-MM-DD, the whole day, both inclu
          "8601 times (naive ones are UTC); by default the last 30 days up to today; at most "
          "366 days.")
 ID = validate.Range(min=1, max=MAX_ID)  # beyond BIGINT no row can have the id
+CURSOR_MESSAGE = "Not a cursor from this report: follow its next link."
 SENT = validate.Length(min=1)  # leave a date out for its default rather than send it empty
 DAY_OR_TIME = {"anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
@@ -45,8 +47,10 @@ class ScopeQuerySchema(ma.Schema):
 class UsageQuerySchema(ScopeQuerySchema):
     """Filters and page of GET /usage; unknown parameters are refused."""
 
-    after = Text(validate=validate.Length(max=200), metadata={
-        "description": "The `next_after` of the previous page (newest first)"})
+    after = Text(validate=validate.Regexp(CURSOR_PATTERN, error=CURSOR_MESSAGE), metadata={
+        "description": "The `next_after` of the previous page (newest first): where it ended, "
+                       "as microseconds since 1970-01-01 UTC and the record id",
+        "example": "1764588000000000-1234"})
     limit = fields.Integer(load_default=DEFAULT_PAGE_SIZE,
                            validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 

@@ -36,6 +36,23 @@ def test_usage_pages_follow_next_after_to_the_end(read_api, sample):
     assert [item["request_id"] for item in october["items"]] == ["acme_dalle_october"]
 
 
+def test_any_cursor_of_the_documented_shape_is_a_position(read_api, sample):
+    everything = read_api.get("/api/v1/usage?limit=100").get_json()["items"]
+    beyond = read_api.get("/api/v1/usage?after=9999999999999999-999999999999999999")
+    assert beyond.status_code == 200
+    assert beyond.get_json()["items"] == everything  # all were before that moment
+    before = read_api.get("/api/v1/usage?after=0-0")  # 1970-01-01: nothing came before it
+    assert (before.status_code, before.get_json()["items"]) == (200, [])
+
+
+@pytest.mark.parametrize("after", ["not-a-cursor", "12-", "1.5-3", "x" * 300])
+def test_another_cursor_is_a_422_naming_after(read_api, sample, after):
+    response = read_api.get(f"/api/v1/usage?after={after}")
+    assert response.status_code == 422
+    assert error_of(response)["fields"]["after"] == (
+        "Not a cursor from this report: follow its next link.")
+
+
 @pytest.mark.parametrize(("group_by", "expected"), [
     ("model", [("DALL-E 3 (dall-e-3)", 1, "0.08"), ("GPT-4o Mini (gpt-4o-mini)", 4, "0.001726")]),
     ("account", [("Northwind Media", 2, "0.08015"), ("Acme Publishing", 3, "0.001576")]),
