@@ -177,8 +177,9 @@ def recost_since(app, model_id: int, wanted: int) -> datetime:
 
 
 def add_past_version(model_id: int, since: datetime) -> str:
-    """Double the model's token prices from `since` on: through services/prices.py when it is
-    there, else a version row written directly (what is measured is the re-costing)."""
+    """Double the model's token prices from `since` on: through services/prices.py (a new
+    version, or a correction of the one an earlier run added there), else a version row written
+    directly (what is measured is the re-costing)."""
     model = db.session.get(AIModelConfig, model_id)
     values = {"input_price_per_1m": model.input_price_per_1m * 2,
               "cached_input_price_per_1m": model.cached_input_price_per_1m,
@@ -190,8 +191,13 @@ def add_past_version(model_id: int, since: datetime) -> str:
                                          created_by="usage-bench", **values))
         db.session.commit()
         return "version row inserted directly"
-    prices.add_version(model_id, {name: str(value) for name, value in values.items()
-                                  if value is not None}, audit.CLI, effective_from=since)
+    sent = {name: str(value) for name, value in values.items() if value is not None}
+    taken = db.session.scalar(select(ModelPriceVersion.id).where(
+        ModelPriceVersion.model_id == model_id, ModelPriceVersion.effective_from == since))
+    if taken is not None:  # an earlier run added it: correct that version (its records keep it)
+        prices.correct_version(taken, sent, audit.CLI)
+        return "version corrected by prices.correct_version"
+    prices.add_version(model_id, sent, audit.CLI, effective_from=since)
     return "version added by prices.add_version"
 
 
