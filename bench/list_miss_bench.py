@@ -41,6 +41,15 @@ from igny8 import create_app
 from igny8.extensions import db
 from igny8.models import Account, AIModelConfig, GlobalIntegrationSettings, IntegrationSettings
 
+# What a checked page must hold: 100 rows of a list, or the global form's four slot selects.
+ROWS = {
+    "miss": {"igny8": (re.compile(r'name="ids" value='), 100),
+             "django": (re.compile(r'class="action-select"'), 100)},
+    "first": {"igny8": (re.compile(r'name="ids" value='), 100),
+              "django": (re.compile(r'class="action-select"'), 100)},
+    "global": {"igny8": (re.compile(r'<select[^>]*name="(?:openai|dalle|runware|text)_model"'), 4),
+               "django": (re.compile(r'<select[^>]*name="(?:openai|dalle|runware)_model"'), 3)},
+}
 REPO = Path(__file__).resolve().parent.parent
 PEER = (REPO / ".." / "shared" / "peers" / "django_admin").resolve()
 PEER_VENV = Path(os.environ.get("DJPEER_VENV", "/tmp/djpeer-venv"))
@@ -60,6 +69,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7, help="of the shuffled URL lists")
+    parser.add_argument("--pages", choices=("miss", "first", "global"), default="miss",
+                        help="miss: random page x sort (cache misses); first: the list's first "
+                             "page; global: the global settings form")
     parser.add_argument("--in-process", type=int, default=200, metavar="N",
                         help="also time N requests inside one process of each (0: skip)")
     return parser.parse_args()
@@ -208,7 +220,7 @@ def main() -> None:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     folder = RESULTS / f"{stamp}-list-miss"
     folder.mkdir(parents=True, exist_ok=True)
-    paths = dict(zip(("igny8", "django"), url_lists(args.seed)))
+    paths = dict(zip(("igny8", "django"), url_lists(args.seed, args.pages)))
     with tempfile.TemporaryDirectory(prefix="igny8-list-miss-") as scratch, \
             database(args) as url:
         peer_env = seed_peer(Path(scratch))
@@ -224,12 +236,13 @@ def main() -> None:
             bases = {"igny8": igny8, "django": django}
             cookies = {"igny8": Client(igny8).login(EMAIL, PASSWORD), "django": peer_login(django)}
             sizes = {"igny8": check_pages(igny8, cookies["igny8"], paths["igny8"][:20],
-                                          re.compile(r'name="ids" value=')),
+                                          ROWS[args.pages]["igny8"]),
                      "django": check_pages(django, cookies["django"], paths["django"][:20],
-                                           re.compile(r'class="action-select"'))}
+                                           ROWS[args.pages]["django"])}
             runs = interleave(bases, cookies, paths, folder, args)
-    command = (f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency -s "
-               f"<list>.lua; {args.rounds} rounds; gunicorn -w 2 (sync) each")
+    command = (f"--pages {args.pages}: wrk -t{args.threads} -c{args.connections} "
+               f"-d{args.duration}s --latency -s <list>.lua; {args.rounds} rounds; gunicorn -w 2 "
+               "(sync) each")
     table = f"{command}\n\n{report(runs, sizes)}\n\n{timing}"
     (folder / "summary.md").write_text(table + "\n")
     print("\n" + table)

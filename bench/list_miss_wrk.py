@@ -26,8 +26,18 @@ end
 """
 
 
-def url_lists(seed: int) -> tuple[list[str], list[str]]:
-    """Shuffled paths: igny8 (page 1-10 x 20 sorts x 20 paddings), Django (page x 16 orders)."""
+ONE_PAGE = {  # --pages first / global: one URL each, the same on every request
+    "first": ("/admin/ai-models/?per_page=100", "/admin/catalog/aimodelconfig/"),
+    "global": ("/admin/settings/global", "/admin/catalog/globalintegrationsettings/1/change/"),
+}
+
+
+def url_lists(seed: int, pages: str = "miss") -> tuple[list[str], list[str]]:
+    """Shuffled paths: igny8 (page 1-10 x 20 sorts x 20 paddings), Django (page x 16 orders);
+    or, for `pages` first/global, one URL of each repeated."""
+    if pages in ONE_PAGE:
+        igny8, django = ONE_PAGE[pages]
+        return [igny8] * 400, [django] * 400
     rng = random.Random(seed)
     sorts = [f"{sign}{key}" for key in IGNY8_SORTS for sign in ("", "-")]
     igny8 = [f"/admin/ai-models/?per_page=100&sort={sort}&page={'0' * pad}{page}"
@@ -40,14 +50,16 @@ def url_lists(seed: int) -> tuple[list[str], list[str]]:
     return igny8, django
 
 
-def check_pages(base: str, cookie: str, paths: list[str], rows: re.Pattern) -> int:
-    """Every sampled page answers 200 with 100 rows; the bytes of the first one."""
-    client, sizes = Client(base), []
+def check_pages(base: str, cookie: str, paths: list[str],
+                expected: tuple[re.Pattern, int]) -> int:
+    """Every sampled page answers 200 with the expected count of `pattern` (100 rows, or the
+    form's selects); the bytes of the first one."""
+    (rows, wanted), client, sizes = expected, Client(base), []
     for path in paths:
         answer = client.request(path, headers={"Cookie": cookie})
         found = len(rows.findall(answer.body))
-        if answer.status != 200 or found != 100:
-            raise RuntimeError(f"{base}{path}: status {answer.status}, {found} rows")
+        if answer.status != 200 or found != wanted:
+            raise RuntimeError(f"{base}{path}: status {answer.status}, {found} of {wanted}")
         sizes.append(len(answer.body.encode()))
     return sizes[0]
 
