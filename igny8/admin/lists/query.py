@@ -1,4 +1,4 @@
-"""The list engine's queries: escaped search, filters with counts, whitelisted sort, clamped pages.
+"""The list engine's queries: filters with counts, whitelisted sort, clamped pages.
 
 Pure SQLAlchemy over `igny8.extensions.db`: it imports no blueprint, so the JSON API and the HTML
 lists share it without importing each other. For a declared list, one grouped count (by every
@@ -11,42 +11,15 @@ import math
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Text, and_, cast, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from igny8.admin.lists.declare import UNKNOWN, Filter, ListOptions
 from igny8.admin.lists.page import FacetChoice, ListPage, PageSlice
 from igny8.admin.lists.places import place_clause, place_counts
+from igny8.admin.lists.search import words_clause
 from igny8.extensions import db
-from igny8.services.numbers import parse_id, parse_page
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its wildcards (`%`, `_`) and `\\` escaped."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def phrase_clause(fields, text: str) -> ColumnElement[bool] | None:
-    """`text`, case-insensitive and literal, in one of `fields` (JSON as text); None if blank."""
-    text = text.strip()
-    if not text or not fields:
-        return None
-    pattern = like_pattern(text)
-    return or_(*(cast(column, Text).ilike(pattern, escape="\\") for column in fields))
-
-
-def phrase_or_id_clause(fields, id_column, text: str) -> ColumnElement[bool] | None:
-    """`text` in one of `fields`, or `text` (`7` or `#7`) as the row's id; None if blank."""
-    matches = phrase_clause(fields, text)
-    row_id = parse_id(text.strip().removeprefix("#")) if matches is not None else None
-    return matches if row_id is None else or_(matches, id_column == row_id)
-
-
-def words_clause(fields, text: str) -> ColumnElement[bool] | None:
-    """Every word of `text` occurs in one of `fields`; None when there is nothing to search."""
-    clauses = [phrase_clause(fields, word) for word in text.split()]
-    clauses = [clause for clause in clauses if clause is not None]
-    return and_(*clauses) if clauses else None
+from igny8.services.numbers import parse_page
 
 
 def _search_clause(options: ListOptions, text: str) -> ColumnElement[bool] | None:
