@@ -1,6 +1,6 @@
 """The catalogue's rules for one model row: choices, names, prices, limits, aliases, and names
-unique per provider. Every check exists here once; services/catalogue_guards.py holds the rules
-that involve the slots using a model."""
+unique per provider. Every check exists here once; services/successor_rules.py holds the
+successor's, services/catalogue_guards.py the rules that involve the slots using a model."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -15,6 +15,7 @@ from igny8.extensions import db
 from igny8.models.catalogue import MODEL_TYPES, ORIGINS, PROVIDERS, AIModelConfig
 from igny8.models.catalogue import model_name_key as name_key  # one key, stored and checked
 from igny8.pricing import PRICE_BY_NAME, PRICE_FIELDS, missing_prices
+from igny8.services.successor_rules import successor_errors
 
 TEXT_LIMITS = {"provider": 32, "model_type": 16, "model_name": 100, "display_name": 150,
                "price_source": 200}
@@ -179,52 +180,6 @@ def _alias_errors(model: AIModelConfig) -> dict[str, str]:
             return {"aliases": f"Alias {alias!r} is the model's own name"}
         seen.add(alias)
     return {}
-
-
-def _successor_problem(model: AIModelConfig) -> str | None:
-    """Why `model.successor_id` cannot be its successor, or None."""
-    successor_id = model.successor_id
-    if isinstance(successor_id, bool) or not isinstance(successor_id, int):
-        return "successor_id must be the id of another model"
-    if model.id is not None and successor_id == model.id:
-        return "A model cannot be its own successor"
-    with db.session.no_autoflush:
-        successor = db.session.get(AIModelConfig, successor_id)
-    if successor is None:
-        return f"There is no model with id {successor_id} to be the successor"
-    if successor.model_type != model.model_type:
-        return (f"The successor must be {_a(model.model_type)} model like this one;"
-                f" {successor.display_name} is {_a(successor.model_type)} model")
-    return _cycle_problem(model, successor)
-
-
-def _a(word: str) -> str:
-    """`a text` / `an image`."""
-    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
-
-
-def _cycle_problem(model: AIModelConfig, successor: AIModelConfig) -> str | None:
-    """A successor chain must not lead back to the model (any length, bounded walk)."""
-    seen = {successor.id}
-    step = successor
-    with db.session.no_autoflush:
-        while step.successor_id is not None and step.successor_id not in seen:
-            if model.id is not None and step.successor_id == model.id:
-                return (f"{successor.display_name} already leads back to this model;"
-                        " a successor chain may not loop")
-            seen.add(step.successor_id)
-            step = db.session.get(AIModelConfig, step.successor_id)
-            if step is None:
-                return None
-    return None
-
-
-def successor_errors(model: AIModelConfig) -> dict[str, str]:
-    """The successor, when set, is another existing model of the same type, without a loop."""
-    if model.successor_id is None:
-        return {}
-    problem = _successor_problem(model)
-    return {"successor_id": problem} if problem else {}
 
 
 def same_provider_names(model: AIModelConfig) -> list[NamePair]:

@@ -4,7 +4,7 @@ provider) or created by the same file; a name that cannot be resolved is a note 
 successor is left as it is). An igny8 file's blank successor means none.
 
 A successor that is new in the file is linked when both rows are applied together; the catalogue
-rule (catalogue_rules.successor_errors: same type, no loop) is checked again on the written rows.
+rule (successor_rules.successor_errors: same type, no loop) is checked again on the written rows.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 from igny8.errors import ValidationFailed
 from igny8.models.catalogue import AIModelConfig
 from igny8.services.catalogue import match_name
-from igny8.services.catalogue_rules import successor_errors
+from igny8.services.successor_rules import successor_errors
 
 NOTE = "successor"
 PENDING = "new in this file"

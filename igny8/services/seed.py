@@ -24,11 +24,12 @@ from igny8.pricing import PRICE_FIELDS
 from igny8.services import audit, locking, prices
 from igny8.services.catalogue import OBJECT_TYPE, clean_fields, match_name
 from igny8.services.catalogue_guards import edit_errors
-from igny8.services.catalogue_rules import model_errors, successor_errors
+from igny8.services.catalogue_rules import model_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.global_settings import GLOBAL_REPR
 from igny8.services.seed_report import SeedReport
 from igny8.services.seed_slots import fill_slots
+from igny8.services.successor_rules import successor_errors
 from igny8.services.unit_of_work import Entry, unit_of_work
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
