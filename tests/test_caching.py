@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select
 from igny8 import caching
 from igny8.cache_generation import generation_table
 from igny8.models import SLOTS, Account, AIModelConfig, IntegrationSettings
-from igny8.services import account_settings, api_keys
+from igny8.services import account_bulk, account_settings, api_keys
 from igny8.services.catalogue import (
     activate_models, create_model, deactivate_models, delete_model, update_model,
 )
@@ -53,7 +53,7 @@ SERVICE_WRITES = {
     "set override": lambda d: account_settings.set_account_override(
         d["bare"].id, "text_model", d["idle"].id),
     "clear override": lambda d: account_settings.clear_account_override(d["acme"].id, "text_model"),
-    "bulk override": lambda d: account_settings.bulk_set_override(
+    "bulk override": lambda d: account_bulk.bulk_set_override(
         [d["acme"].id, d["bare"].id], "text_model", d["idle"].id),
 }
 

@@ -7,7 +7,7 @@ import pytest
 from igny8.catalogue.list_cache import LIST_CACHE
 from igny8.catalogue.options import ROW_FRAGMENTS as ROWS
 from igny8.models import SLOTS
-from igny8.services import account_settings, api_keys
+from igny8.services import account_bulk, account_settings, api_keys
 from igny8.services.catalogue import update_model
 from igny8.services.global_settings import update_global_settings
 from tests.factories import (
@@ -167,7 +167,7 @@ def _set_by_service(data):
 
 
 def _bulk_by_service(data):
-    account_settings.bulk_set_override([data["acme"].id], "text_model", data["idle"].id)
+    account_bulk.bulk_set_override([data["acme"].id], "text_model", data["idle"].id)
 
 
 def _set_by_api(data):

@@ -11,6 +11,7 @@ from igny8.models import (
     GlobalIntegrationSettings,
     IntegrationSettings,
 )
+from igny8.services import account_bulk
 from igny8.services import account_settings as accounts
 from igny8.services import global_settings as service
 from tests.factories import (
@@ -197,14 +198,14 @@ def test_bulk_override_sets_and_clears_in_one_commit(db, catalogue):
     third = IntegrationSettingsFactory(config={"dalle_model_id": catalogue["dalle"].id}).account
     db.session.commit()
     ids = [first.id, second.id, third.id]
-    assert accounts.bulk_set_override(ids, "dalle_model", catalogue["dalle"].id) == 2
+    assert account_bulk.bulk_set_override(ids, "dalle_model", catalogue["dalle"].id) == 2
     dalle_id = catalogue["dalle"].id
     assert first.integration_settings.config == {"api_key": "a", "dalle_model_id": dalle_id}
     assert second.integration_settings.config == {"dalle_model_id": catalogue["dalle"].id}
     assert len(audit_entries(db, "account_settings")) == 2
-    assert accounts.bulk_set_override(ids, "dalle_model", None) == 3
+    assert account_bulk.bulk_set_override(ids, "dalle_model", None) == 3
     assert first.integration_settings.config == {"api_key": "a"}
     with pytest.raises(ValidationFailed, match="Unknown accounts: 999"):
-        accounts.load_accounts([first.id, 999])
+        account_bulk.load_accounts([first.id, 999])
     with pytest.raises(ValidationFailed, match="not a valid choice"):
-        accounts.bulk_set_override(ids, "dalle_model", catalogue["flux"].id)
+        account_bulk.bulk_set_override(ids, "dalle_model", catalogue["flux"].id)

@@ -9,7 +9,7 @@ from datetime import date
 from igny8.errors import DomainError, ResolutionError
 from igny8.models import SLOTS
 from igny8.services import projection
-from igny8.services.account_settings import load_accounts
+from igny8.services.account_bulk import load_accounts
 from igny8.services.global_settings import global_models, load_global_settings
 from igny8.services.projection_figures import Projection, build
 from igny8.services.resolution import resolve_slots

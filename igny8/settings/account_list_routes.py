@@ -10,7 +10,7 @@ from igny8.admin.lists import build_list_page, clean_args
 from igny8.auth.roles import ADMIN, SUPPORT, roles_required
 from igny8.errors import ConflictError, ValidationFailed, page_status
 from igny8.models import SLOTS
-from igny8.services import account_settings as service
+from igny8.services import account_bulk
 from igny8.services.audit import Actor
 from igny8.services.global_settings import active_models_by_slot
 from igny8.services.numbers import parse_id
@@ -73,13 +73,13 @@ def bulk_override():
         flash(f"Bulk change not applied: {problem}.", "danger")
         return render_accounts(400)
     try:
-        selected = service.load_accounts(account_ids)
+        selected = account_bulk.load_accounts(account_ids)
         slot_name, model_id = parse_bulk_action(form.action.data)
-        model = service.bulk_model(model_id)
+        model = account_bulk.bulk_model(model_id)
         if form.confirmed.data != "yes":
             return render_bulk_confirm(form, selected, slot_name, model)
-        changed = service.bulk_set_override(account_ids, slot_name, model_id,
-                                            Actor.for_user(current_user))
+        changed = account_bulk.bulk_set_override(account_ids, slot_name, model_id,
+                                                 Actor.for_user(current_user))
     except (ValidationFailed, ConflictError) as error:  # a conflict: the model changed meanwhile
         flash(f"Bulk change not applied: {error.message}", "danger")
         return render_accounts(page_status(error))
@@ -92,7 +92,7 @@ def render_bulk_confirm(form: BulkOverrideForm, selected, slot_name: str, model)
     """The confirmation page: each account now and after, which ones already hold the value,
     the cost preview, and a Cancel back to the list with these accounts still ticked."""
     account_ids = [account.id for account in selected]
-    preview = service.bulk_preview(selected, slot_name, model.id if model else None)
+    preview = account_bulk.bulk_preview(selected, slot_name, model.id if model else None)
     cost = bulk_projection(account_ids, slot_name, model.id if model else None, lifecycle.today())
     return render_template(
         "settings/bulk_confirm.html", title="Confirm bulk change", form=form,
