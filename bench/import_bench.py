@@ -26,7 +26,7 @@ from igny8 import create_app
 from igny8.config import TestingConfig
 from igny8.extensions import db
 from igny8.models import AIModelConfig
-from igny8.services import audit, exchange
+from igny8.services import audit, exchange, exchange_apply
 from igny8.services.catalogue import list_models
 from igny8.services.exchange_records import to_json
 
@@ -87,7 +87,7 @@ def apply_changes(count: int) -> None:
     db.session.rollback()
     items = exchange.parse(text, "json")
     seconds, (_result, report) = timed(
-        lambda: exchange.apply(items, lambda row: True, audit.CLI))
+        lambda: exchange_apply.apply(items, lambda row: True, audit.CLI))
     print(f"apply of {len(report.updated)} changed models (lock, classify again, write in one"
           f" transaction, each audited): {seconds:.2f} s (the preview alone:"
           f" {seconds_preview:.2f} s)")

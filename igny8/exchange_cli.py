@@ -10,6 +10,7 @@ from igny8.errors import DomainError
 from igny8.models.catalogue import PROVIDERS
 from igny8.services import audit
 from igny8.services import exchange as exchange_service
+from igny8.services import exchange_apply
 from igny8.services.exchange_export import EXPORT_FORMATS
 from igny8.services.exchange_litellm import MODES
 
@@ -55,8 +56,8 @@ def import_command(file: Path, fmt: str, providers: tuple[str, ...], modes: tupl
             if dry_run:
                 result = exchange_service.preview(bar)
             else:
-                result, report = exchange_service.apply(bar, lambda row: row.default_ticked,
-                                                        audit.CLI)
+                result, report = exchange_apply.apply(bar, lambda row: row.default_ticked,
+                                                      audit.CLI)
         _print(result)
         if not dry_run:
             click.echo(f"Applied: {len(report.created)} created, {len(report.updated)} updated.")

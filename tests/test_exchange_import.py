@@ -8,7 +8,7 @@ from sqlalchemy import select
 from igny8.errors import ValidationFailed
 from igny8.extensions import db as _db
 from igny8.models import AIModelConfig, AuditEntry
-from igny8.services import exchange
+from igny8.services import exchange, exchange_apply
 from igny8.services.audit import CLI, Actor
 from igny8.services.catalogue import find_by_name, list_models, update_model
 from igny8.services.exchange_records import to_csv, to_json
@@ -97,8 +97,8 @@ def test_bad_cells_are_errors_of_their_row_and_nothing_is_written(db, catalogue,
 def test_applying_writes_the_chosen_rows_in_one_audited_transaction(db, catalogue):
     items = exchange.parse(json.dumps(LITELLM), "litellm")
     before = model_count(db)
-    _result, report = exchange.apply(items, lambda row: row.default_ticked,
-                                     Actor("user", None, "ann"))
+    _result, report = exchange_apply.apply(items, lambda row: row.default_ticked,
+                                           Actor("user", None, "ann"))
     assert (report.created, report.updated) == (["openai/acme-new"], ["openai/gpt-4o-mini"])
     assert model_count(db) == before + 1  # nothing missing from the file was deleted
     new = find_by_name("openai", "acme-new")
@@ -124,8 +124,8 @@ def test_rows_an_admin_edited_are_marked_and_not_ticked(db, catalogue, auth):
     row = next(r for r in result.rows if r.key == "openai/gpt-4o-mini")
     assert row.status == exchange.CHANGED and row.hand_edited and not row.default_ticked
     assert next(r for r in result.rows if r.key == "openai/acme-new").default_ticked
-    exchange.apply(exchange.parse(json.dumps(LITELLM), "litellm"), lambda r: r.default_ticked,
-                   CLI)
+    exchange_apply.apply(exchange.parse(json.dumps(LITELLM), "litellm"),
+                         lambda r: r.default_ticked, CLI)
     assert find_by_name("openai", "gpt-4o-mini").input_price_per_1m == Decimal("0.15")
 
 

@@ -3,7 +3,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from igny8.services import exchange
+from igny8.services import exchange, exchange_apply
 from igny8.services.audit import CLI
 from igny8.services.catalogue import find_by_name
 
@@ -82,7 +82,7 @@ def test_a_catalogue_model_priced_per_token_in_the_file_keeps_its_price(db, cata
         f"priced per token ({TOKEN_KEYS}), not per image; the catalogue's price per image is"
         " left as it is")
     assert counts["only_in_catalogue"] == 6  # dall-e-3 is in the file: not listed as only here
-    exchange.apply(exchange.parse(json.dumps(sample), "litellm"), lambda r: True, CLI)
+    exchange_apply.apply(exchange.parse(json.dumps(sample), "litellm"), lambda r: True, CLI)
     model = find_by_name("openai", "dall-e-3")
     assert (model.price_per_image, model.deprecation_date) == (Decimal("0.04"), date(2027, 3, 1))
     assert model.input_price_per_1m is None

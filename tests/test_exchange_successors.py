@@ -7,7 +7,7 @@ import json
 import pytest
 
 from igny8.errors import ValidationFailed
-from igny8.services import exchange
+from igny8.services import exchange, exchange_apply
 from igny8.services.audit import CLI
 from igny8.services.catalogue import find_by_name, list_models
 from igny8.services.exchange_litellm import to_litellm
@@ -40,7 +40,7 @@ def preview(sample=SAMPLE):
 
 def apply(sample=SAMPLE, chosen=lambda row: row.default_ticked):
     """Apply a sample map as the CLI would."""
-    return exchange.apply(exchange.parse(json.dumps(sample), "litellm"), chosen, CLI)
+    return exchange_apply.apply(exchange.parse(json.dumps(sample), "litellm"), chosen, CLI)
 
 
 def test_a_catalogue_model_of_the_same_type_becomes_the_successor(db, catalogue):
@@ -172,7 +172,7 @@ def test_a_blank_successor_in_an_igny8_file_clears_it(db, catalogue):
     assert igny8_preview(document)["openai/dall-e-3"].changes == {
         "successor": ["gpt-image-1", None]}
     text = to_csv(list_models()).replace(",gpt-image-1,", ",,", 1)
-    exchange.apply(exchange.parse(text, "csv"), lambda row: row.key == "openai/dall-e-3", CLI)
+    exchange_apply.apply(exchange.parse(text, "csv"), lambda row: row.key == "openai/dall-e-3", CLI)
     assert find_by_name("openai", "dall-e-3").successor_id is None
     assert find_by_name("openai", "dall-e-2").successor_id is not None  # not ticked
 

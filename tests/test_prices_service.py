@@ -9,7 +9,7 @@ from igny8.errors import ConflictError, ValidationFailed
 from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.models.prices import ModelPriceVersion
-from igny8.services import audit, exchange, price_versions, prices
+from igny8.services import audit, exchange, exchange_apply, price_versions, prices
 from igny8.services.catalogue import create_model, update_model
 from igny8.services.exchange_records import parse_json
 from igny8.services.seed import seed_catalogue
@@ -182,10 +182,10 @@ def test_an_import_with_new_prices_adds_a_version(db, mini):
     document = ('{"format": "igny8-catalogue", "version": 1, "models": [{"provider": "openai",'
                 ' "model_type": "text", "model_name": "gpt-4o-mini", "display_name":'
                 ' "GPT-4o Mini", "input_price_per_1m": "0.18", "output_price_per_1m": "0.60"}]}')
-    exchange.apply(parse_json(document), lambda row: True, USER)
+    exchange_apply.apply(parse_json(document), lambda row: True, USER)
     last = price_versions.versions_of(mini.id)[-1]
     assert last.input_price_per_1m == Decimal("0.18")
-    exchange.apply(parse_json(document), lambda row: True, USER)  # unchanged: no version
+    exchange_apply.apply(parse_json(document), lambda row: True, USER)  # unchanged: no version
     assert version_count(db) == 2
 
 
@@ -209,7 +209,7 @@ def test_litellm_above_200k_keys_become_the_long_context_tier(db, mini):
     [row] = [row for row in preview.rows if row.key == "openai/gpt-4o-mini"]
     assert row.status == exchange.CHANGED
     assert row.changes["tier_input_price_per_1m"] == [None, "0.30"]
-    exchange.apply(exchange.parse(cost_map, "litellm"), lambda row: True, USER)
+    exchange_apply.apply(exchange.parse(cost_map, "litellm"), lambda row: True, USER)
     last = price_versions.versions_of(mini.id)[-1]
     assert (last.tier_threshold_tokens, last.tier_input_price_per_1m,
             last.tier_output_price_per_1m) == (200000, Decimal("0.30"), Decimal("1.20"))

@@ -16,7 +16,8 @@ from igny8.catalogue.routes import bp
 from igny8.errors import DomainError, page_status
 from igny8.extensions import db
 from igny8.models.catalogue import PROVIDERS, AIModelConfig
-from igny8.services import exchange, exchange_deactivation, exchange_uploads, usage
+from igny8.services import exchange, exchange_apply, exchange_deactivation, exchange_uploads
+from igny8.services import usage
 from igny8.services.audit import Actor
 from igny8.services.catalogue_guards import names
 from igny8.services.exchange_export import EXPORT_FORMATS, export
@@ -169,7 +170,7 @@ def import_decide(token: str):
 def _apply(upload, items):
     """Write the ticked rows in one transaction, or show why nothing was written."""
     try:
-        _result, report = exchange.apply(
+        _result, report = exchange_apply.apply(
             items, lambda row: upload.ticks.get(row.key, row.default_ticked),
             Actor.for_user(current_user))
     except DomainError as exc:

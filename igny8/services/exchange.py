@@ -1,5 +1,5 @@
 """Catalogue import with a preview: classify every row of a file against the catalogue by its
-natural key (provider, model_name), then apply the rows chosen in one unit of work.
+natural key (provider, model_name); services/exchange_apply.py writes the rows chosen.
 
 Classes: New, Changed (field-level diff old -> new), Unchanged, Only in the catalogue, Skipped
 (with the reason), Error (field-named messages). A model missing from the file is never deleted.
@@ -9,34 +9,29 @@ marked and left out of the default selection. Every rule is catalogue_rules' and
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from igny8.errors import ValidationFailed
 from igny8.extensions import db
 from igny8.models.audit import AuditEntry
 from igny8.models.catalogue import AIModelConfig
-from igny8.pricing import PRICE_FIELDS
 from igny8.services import audit, exchange_litellm, exchange_records, exchange_successors
-from igny8.services import locking, prices
-from igny8.services.audit import Actor
+from igny8.services import prices
 from igny8.services.catalogue import OBJECT_TYPE
 from igny8.services.catalogue_guards import edit_errors
 from igny8.services.catalogue_input import EDITABLE_FIELDS
 from igny8.services.catalogue_rules import first_wins, model_errors
 from igny8.services.costing import PriceBook
 from igny8.services.exchange_records import Incoming
-from igny8.services.unit_of_work import Entry, unit_of_work
 
 NEW, CHANGED, UNCHANGED, ONLY, SKIPPED, ERROR = (
     "new", "changed", "unchanged", "only_in_catalogue", "skipped", "error")
 CLASSES = {NEW: "New", CHANGED: "Changed", UNCHANGED: "Unchanged",
            ONLY: "Only in the catalogue", SKIPPED: "Skipped", ERROR: "Error"}
 FORMATS = ("litellm", "json", "csv")
-ACTION = "import"
 HAND_ACTIONS = ("create", "update")
 UNPRICED_NOTE = "price_per_image"
 
@@ -212,52 +207,3 @@ def preview(items: Iterable[Incoming]) -> Preview:
                                    hand_edited=model.origin == "manual"
                                    or model.id in catalogue.hand))
     return Preview(rows)
-
-
-@dataclass
-class ApplyReport:
-    """What an import wrote."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unlinked: list[str] = field(default_factory=list)  # successor new in the file, not applied
-
-
-def apply(items: Iterable[Incoming], chosen: Callable[[PreviewRow], bool],
-          actor: Actor) -> tuple[Preview, ApplyReport]:
-    """Lock the catalogue's names and models, classify `items` against what is committed now,
-    and write the New and Changed rows `chosen` accepts in ONE unit of work, each audited."""
-    locking.lock_for_seed()  # no create, edit or slot change slips between check and write
-    result = preview(items)
-    report, writes, written = ApplyReport(), [], {}
-    by_id = {model.id: model for model in db.session.scalars(select(AIModelConfig).where(
-        AIModelConfig.id.in_([row.model_id for row in result.rows if row.model_id])))}
-    for row in result.rows:
-        if not (row.applicable and chosen(row)):
-            continue
-        model = by_id.get(row.model_id) if row.status == CHANGED else AIModelConfig()
-        before = audit.snapshot(model, sorted(EDITABLE_FIELDS)) if row.status == CHANGED else {}
-        values = dict(row.values)
-        if row.status == CHANGED and model.origin == "seed" and "origin" not in values:
-            values["origin"] = "import"  # the seed keeps off a row an import brought up to date
-        for name, value in values.items():
-            setattr(model, name, value)
-        if row.status == NEW:
-            db.session.add(model)
-        (report.updated if row.status == CHANGED else report.created).append(row.key)
-        writes.append((model, before, row.tier or None))
-        written[row.key] = model
-    race = ValidationFailed("The import was not applied: a model with one of these names was"
-                            " saved at the same time; preview again", {"file": "conflict"})
-    with unit_of_work(actor, "The catalogue", on_integrity=race) as work:
-        db.session.flush()  # new models get their ids: successors new in the file link to them
-        report.unlinked = exchange_successors.link(written, result.rows)
-        for model, before, tier in writes:  # changed prices (or tier): a version from now
-            work.record(prices.record_model_prices(
-                model, prices.parsed({f: before.get(f) for f in PRICE_FIELDS}),
-                tier, None, actor.name))
-        work.record(lambda: [
-            Entry(ACTION, OBJECT_TYPE, model.id, model.label,
-                  audit.diff(before, audit.snapshot(model, sorted(EDITABLE_FIELDS))))
-            for model, before, _ in writes])
-    return result, report
