@@ -1,18 +1,19 @@
-"""Request checks shared by the admin pages and the API: ids, body size, text, JSON, request ids."""
+"""Request checks shared by the admin pages and the API: ids, body size, text, JSON.
+
+Request ids (echoed, logged) live in `request_ids.py`; `register_request_guard` installs them.
+"""
 from __future__ import annotations
 
 import json
-import logging
 import re
-import uuid
 from collections.abc import Iterator
 from io import BytesIO
 
-from flask import Flask, has_request_context, request
-from flask.logging import default_handler
+from flask import Flask, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
+from igny8.request_ids import install_log_request_id, request_id, send_request_id
 from igny8.services.numbers import MAX_ID
 
 NUL = "\x00"
@@ -25,13 +26,9 @@ BODY_FIELD = "_body"
 MAX_JSON_DEPTH = 32  # igny8's bodies nest two levels; anything deeper is not for us
 MAX_NUMBER_DIGITS = 100  # far beyond any id or limit, far below Python's 4,300-digit cap
 SURROGATES = re.compile("[\ud800-\udfff]")
-REQUEST_ID_HEADER = "X-Request-ID"
-# A client's id is kept when it is short and plain (safe to echo and to log), else replaced.
-SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 TOO_LARGE_FLAG = "igny8.body_too_large"
 JSON_CACHE = "igny8.json_body"
-REQUEST_ID_KEY = "igny8.request_id"  # on the request, not `g`: an app context can outlive it
 
 
 class CanonicalIntegerConverter(IntegerConverter):
@@ -201,21 +198,6 @@ def check_page_input() -> None:
         check_input()
 
 
-def request_id() -> str:
-    """The id of this request: the client's X-Request-ID when sane, else a new one."""
-    environ = request.environ
-    if REQUEST_ID_KEY not in environ:
-        sent = request.headers.get(REQUEST_ID_HEADER, "")
-        environ[REQUEST_ID_KEY] = sent if SANE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
-    return environ[REQUEST_ID_KEY]
-
-
-def send_request_id(response):
-    """after_request: every response names its request."""
-    response.headers[REQUEST_ID_HEADER] = request_id()
-    return response
-
-
 def register_request_guard(app: Flask) -> None:
     """Before any route: the canonical `int` converter, the streamed-body limit, request ids."""
     app.url_map.converters["int"] = CanonicalIntegerConverter
@@ -230,23 +212,3 @@ def register_request_guard(app: Flask) -> None:
 def register_input_checks(app: Flask) -> None:
     """After the login check: the admin pages' input checks (authentication comes first)."""
     app.before_request(check_page_input)
-
-
-def current_request_id() -> str:
-    """The request id for a log record ("-" outside a request)."""
-    return request_id() if has_request_context() else "-"
-
-
-def install_log_request_id() -> None:
-    """Every log record carries `request_id`; Flask's own handler prints it."""
-    factory = logging.getLogRecordFactory()
-    if not getattr(factory, "igny8_request_id", False):
-        def make_record(*args, **kwargs):
-            record = factory(*args, **kwargs)
-            record.request_id = current_request_id()
-            return record
-
-        make_record.igny8_request_id = True
-        logging.setLogRecordFactory(make_record)
-    default_handler.setFormatter(logging.Formatter(
-        "[%(asctime)s] %(levelname)s request_id=%(request_id)s in %(module)s: %(message)s"))
