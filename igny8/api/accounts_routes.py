@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import select
 
-from igny8.admin.lists import paginate, phrase_or_id_clause
+from igny8.admin.account_search import account_search
+from igny8.admin.lists import paginate
 from igny8.api import examples
 from igny8.api.accounts_schemas import (
     AccountCreateSchema,
@@ -27,9 +28,10 @@ TAGS = ["accounts"]
 
 
 def accounts_query(search: str, archived: str):
-    """Accounts whose name holds `search` (or whose id it is), narrowed by `archived`, by name."""
+    """Accounts whose name holds `search` (case and accents ignored, as on the accounts page) or
+    whose id it is, narrowed by `archived`, by name."""
     query = accounts.with_archived(select(Account), archived)
-    matches = phrase_or_id_clause((Account.name,), Account.id, search)
+    matches = account_search(search)
     if matches is not None:
         query = query.where(matches)
     return query.order_by(Account.name, Account.id)

@@ -42,7 +42,8 @@ class AccountQuerySchema(ma.Schema):
     """Search, archived filter and page of GET /accounts; unknown parameters are refused."""
 
     q = Text(validate=validate.Length(max=100),
-             metadata={"description": "Part of the name, or the id (12 or #12)"})
+             metadata={"description": "Part of the name (case and accents ignored), or the id "
+                                      "(12 or #12)"})
     archived = fields.String(load_default="active", validate=validate.OneOf(ARCHIVED_FILTERS),
                              metadata={"description": "active (default), archived or all"})
     page, per_page = page_query_fields()

@@ -10,10 +10,10 @@ from markupsafe import Markup
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink, phrase_or_id_clause
+from igny8.admin.account_search import account_search
+from igny8.admin.lists import Action, Column, Filter, ListOptions, RowLink
 from igny8.auth.roles import ADMIN
 from igny8.models import SLOTS, Account, IntegrationSettings
-from igny8.models.accounts import account_search_key
 from igny8.models.json_keys import json_key_text
 from igny8.services import account_settings
 from igny8.services.health import OVERRIDE_PROBLEMS, override_places
@@ -22,12 +22,6 @@ from igny8.services.slot_choices import models_by_id
 A, S = Account, IntegrationSettings
 ARCHIVED = case((A.archived_at.is_(None), "active"), else_="archived")
 NONE_OVERRIDDEN = Markup('<span class="text-muted">none — follows the global settings</span>')
-
-
-def search(text: str):
-    """The name holds `text` (case, accents ignored; `%`, `_` literal), or `text` is the
-    id (`12` or `#12`); rows whose search key raw SQL left empty are found by their name."""
-    return phrase_or_id_clause((A.search_key, A.name), A.id, account_search_key(text))
 
 
 def _settings_of_account(expression):
@@ -106,7 +100,7 @@ ACCOUNT_LIST = ListOptions(
                {key: f"Overrides that {words}" for key, words in OVERRIDE_PROBLEMS.items()},
                place=True, all_label="All accounts", widget="select"),
     ),
-    search=search,
+    search=account_search,
     search_help="Account name or id",
     default_sort="name",
     default_page_size=25,

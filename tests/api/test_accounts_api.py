@@ -1,6 +1,8 @@
 """/api/v1/accounts: create, list (search, archived filter, pages), read, rename, archive."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import select
 
@@ -71,6 +73,27 @@ def test_the_list_searches_filters_archived_and_pages(api, db):
         ["Blue Fern"], 3, 2)
     bad = api.get("/api/v1/accounts?archived=maybe")
     assert bad.status_code == 422 and "archived" in error_of(bad)["fields"]
+
+
+def test_the_search_ignores_accents_and_case_as_the_accounts_page_does(api, client, auth, db):
+    for name in ("Société Générale", "Acme", "Crème Brûlée 5"):
+        api.post("/api/v1/accounts", {"name": name})
+    twelve = AccountFactory(id=12, name="Twelve Media")
+    db.session.commit()
+
+    def names(text: str) -> list[str]:
+        response = api.get(f"/api/v1/accounts?{urlencode({'q': text})}")
+        assert response.status_code == 200
+        return [item["name"] for item in response.get_json()["items"]]
+
+    assert names("Societe") == ["Société Générale"]
+    assert names("SOCIÉTÉ gen") == ["Société Générale"]
+    assert names("creme brulee") == ["Crème Brûlée 5"]
+    assert names("#12") == names("12") == ["Twelve Media"]
+    assert names("%") == [] and names("Générale Société") == []
+    auth.login()
+    page = client.get("/admin/settings/accounts?q=Societe").get_data(as_text=True)
+    assert "Société Générale" in page and "Acme" not in page and twelve.name not in page
 
 
 def test_patch_renames_archives_and_unarchives_with_versions(api, db):
