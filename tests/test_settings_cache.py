@@ -1,7 +1,9 @@
 """Model dropdowns come from options cached per catalogue state: every change shows at once."""
+import re
 from decimal import Decimal
 
 import pytest
+from flask import g
 
 from igny8.models import AIModelConfig
 from igny8.services.catalogue import create_model, deactivate_models, delete_model, update_model
@@ -11,7 +13,8 @@ from tests.factories import (
     IntegrationSettingsFactory,
     TextModelFactory,
 )
-from tests.helpers.pages import GLOBAL_URL, options, selected, text
+from tests.helpers.app import AuthActions
+from tests.helpers.pages import GLOBAL_URL, form_values, options, selected, text
 
 GPT4 = "GPT-4o (gpt-4o) - $2.50/$10.00 per 1M tokens"
 MINI = "GPT-4o Mini (gpt-4o-mini) - $0.15/$0.60 per 1M tokens"
@@ -36,8 +39,9 @@ def test_warm_cache_replaces_the_choice_query(client, auth, db, catalogue, count
     auth.login("admin")
     cold = count_get(client, db, count_queries, GLOBAL_URL)
     warm = count_get(client, db, count_queries, GLOBAL_URL)
-    # the choice models, their scheduled price changes and the follower counts: from the cache
-    assert warm == cold - 3
+    # the whole content (the global row, the choice models, their scheduled price changes and
+    # the follower counts) from the cache: the user and the generation remain
+    assert warm == 2 < cold
     TextModelFactory(model_name="gpt-5", display_name="GPT-5")
     db.session.commit()
     assert count_get(client, db, count_queries, GLOBAL_URL) == cold
@@ -126,3 +130,51 @@ def test_cached_rendering_after_a_refused_post_is_what_wtforms_renders(app, db, 
     refused = ["Not a valid choice"]
     assert form.errors == {"text_model": refused, "dalle_model": refused}
     assert f'<option selected value="{catalogue["gpt4"].id}">' in cached[0]
+
+
+TOKEN_INPUT = re.compile(
+    r'<input name="csrf_token" type="hidden" value="([^"]+)" form="slot-form">')
+
+
+def fresh_request_globals() -> None:
+    """Forget the token and user the test's long-lived app context kept from the last request
+    (a server's next request starts without them)."""
+    g.pop("csrf_token", None)
+    g.pop("_login_user", None)
+
+
+def test_the_cached_page_carries_each_sessions_own_token(app, client, auth, db, catalogue,
+                                                         monkeypatch):
+    """The content comes from the cache; the CSRF token is written per request, outside it."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    auth.login("admin")
+    other = app.test_client()
+    AuthActions(other).login("admin", email="second.admin@example.com")
+    first = get_global(client)
+    fresh_request_globals()
+    second = get_global(other)
+    tokens = [TOKEN_INPUT.findall(page) for page in (first, second)]
+    assert all(len(found) == 1 for found in tokens) and tokens[0] != tokens[1]
+    assert TOKEN_INPUT.sub("", first).split("<main")[1] == TOKEN_INPUT.sub("", second).split(
+        "<main")[1]
+    support = app.test_client()
+    AuthActions(support).login("support")
+    fresh_request_globals()
+    page = get_global(support)
+    assert not TOKEN_INPUT.search(page)  # support's own cached content: no form
+    assert "only an admin can change them" in page
+
+
+def test_a_save_with_the_token_outside_the_cached_form_works(app, client, auth, db, catalogue,
+                                                             monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    auth.login("admin")
+    page = get_global(client)
+    posted = form_values(page)
+    assert posted["csrf_token"] == TOKEN_INPUT.search(page).group(1)
+    posted["openai_model"] = str(catalogue["gpt4"].id)
+    assert client.post(GLOBAL_URL, data=posted).status_code == 302
+    assert selected(get_global(client), "openai_model").startswith("GPT-4o (gpt-4o)")
+    without = dict(posted, openai_model=str(catalogue["gpt"].id))
+    del without["csrf_token"]
+    assert client.post(GLOBAL_URL, data=without).status_code == 400

@@ -56,6 +56,7 @@ def render_slots(models_by_slot: Mapping[str, list[AIModelConfig]]) -> dict[str,
 
 OPTIONS_CACHE = caching.region("slot_options", 8)  # every slot's options (~200 KB) per entry
 USAGE_CACHE = caching.region("slot_usage", 8)
+GLOBAL_CONTENT = caching.region("global_content", 8)  # the global page's content, by role and day
 
 
 def cached_slot_usage() -> dict[str, SlotUsage]:

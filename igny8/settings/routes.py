@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from igny8 import lifecycle
@@ -21,7 +22,7 @@ from igny8.services.locking import version_of
 from igny8.services.projection_previews import changed_slots, slot_previews
 from igny8.settings.conflict import is_stale, remember_loaded, slot_conflict
 from igny8.settings.forms import GlobalSettingsForm, SlotForm
-from igny8.settings.options import cached_slot_usage
+from igny8.settings.options import GLOBAL_CONTENT, cached_slot_usage
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
@@ -79,7 +80,22 @@ def current_warnings(current: dict[str, AIModelConfig | None]) -> dict[str, str]
 
 def render_global(form: GlobalSettingsForm | None = None, status: int = 200, conflict=None,
                   previews=None):
-    """The page: current value, warnings and follower counts per slot, and the admin's form."""
+    """The page: current value, warnings and follower counts per slot, and the admin's form.
+    A plain GET's content comes from the page cache (it holds no CSRF token)."""
+    can_edit = current_user.is_admin
+    if form is None and conflict is None and previews is None:
+        content = GLOBAL_CONTENT.get_or_build(
+            (can_edit, lifecycle.today()), lambda: str(global_content(None, can_edit)))
+    else:
+        content = global_content(form, can_edit, conflict, previews)
+    page = render_template("settings/global.html", title="Global Integration Settings",
+                           content=Markup(content), can_edit=can_edit)
+    return page, status
+
+
+def global_content(form: GlobalSettingsForm | None, can_edit: bool, conflict=None,
+                   previews=None) -> str:
+    """The content block: the slots table and the form (the stored values when `form` is None)."""
     row = load_global_settings()
     current = global_models(row)
     if form is None:
@@ -87,20 +103,10 @@ def render_global(form: GlobalSettingsForm | None = None, status: int = 200, con
         form.use_choices(current, global_blank_texts())
         remember_loaded(form, current)
     form.use_cached_options()
-    page = render_template(
-        "settings/global.html",
-        title="Global Integration Settings",
-        form=form,
-        slots=SLOTS,
-        current=current,
-        warnings=current_warnings(current),
-        usage=cached_slot_usage(),
-        can_edit=current_user.is_admin,
-        history_url=history_url("global_settings", 1),
-        conflict=conflict,
-        previews=previews,
-    )
-    return page, status
+    return render_template(
+        "settings/_global_content.html", form=form, slots=SLOTS, current=current,
+        warnings=current_warnings(current), usage=cached_slot_usage(), can_edit=can_edit,
+        history_url=history_url("global_settings", 1), conflict=conflict, previews=previews)
 
 
 def cost_previews(form: GlobalSettingsForm, current: dict[str, AIModelConfig | None]):
