@@ -1,9 +1,12 @@
 """The one list engine: literal search (`%`, `_`), clamped pages and its use by every list."""
 from datetime import datetime, timezone
 
+from igny8.admin.lists.query import build_list_page
+from igny8.catalogue.options import MODEL_LIST
+from igny8.models import AIModelConfig
 from igny8.models.audit import AuditEntry
 from igny8.services import api_keys
-from tests.factories import AccountFactory, UserFactory
+from tests.factories import AccountFactory, TextModelFactory, UserFactory
 
 
 def add_entry(db, actor_label: str) -> None:
@@ -61,3 +64,17 @@ def test_users_list_pages_through_the_engine(client, auth, db):
     assert "support-49@igny8.test" not in page and "Page 1 of 2" in page
     page = client.get("/admin/users/?page=7").get_data(as_text=True)  # clamped: the last
     assert "support-54@igny8.test" in page and "support-48@igny8.test" not in page
+
+
+def test_a_page_narrowed_by_where_does_not_use_the_cached_order(app, db):
+    """The order cache is keyed by the query string's search, filters and sort; conditions a
+    screen adds with `where=` are not in that key, so such a page runs its own query."""
+    TextModelFactory(display_name="Alpha", provider="openai")
+    TextModelFactory(display_name="Beta", provider="anthropic")
+    db.session.commit()
+    with app.test_request_context("/admin/ai-models/"):
+        every = build_list_page(MODEL_LIST, "catalogue.index", {}, "admin")
+        narrowed = build_list_page(MODEL_LIST, "catalogue.index", {}, "admin",
+                                   where=(AIModelConfig.provider == "anthropic",))
+    assert [row.display_name for row in every.rows] == ["Alpha", "Beta"]
+    assert [row.display_name for row in narrowed.rows] == ["Beta"]

@@ -172,11 +172,13 @@ def _rows_by_id(options: ListOptions) -> Any:
     return load
 
 
-def _page_rows(options, search, selected, sort, page, per_page, text="") -> list[Any]:
+def _page_rows(options, search, selected, sort, page, per_page,
+               text: str | None = None) -> list[Any]:
     """The rows of one page, filtered, searched and sorted (one query; none when the order
-    cache knows their ids)."""
+    cache knows their ids). `text` is the search the order cache is keyed by; None (a page
+    narrowed by conditions its key cannot name) does not use that cache."""
     query = _filtered(options, search, selected, sort)
-    if options.order_cache is not None:
+    if options.order_cache is not None and text is not None:
         key = ("rows", text, tuple(sorted(selected.items())), sort)
         return _ordered_rows(options, query, key, (page - 1) * per_page, per_page)
     query = query.limit(per_page).offset((page - 1) * per_page)
@@ -213,7 +215,8 @@ def build_list_page(options: ListOptions, endpoint: str, args: Mapping[str, str]
     per_page = per_page if per_page in options.page_sizes else options.default_page_size
     page = clamp_page(_int_arg(clean, "page", 1), total, per_page)
     sort = clean.get("sort", options.default_sort)
-    rows = _page_rows(options, search, selected, sort, page, per_page, clean.get("q", ""))
+    rows = _page_rows(options, search, selected, sort, page, per_page,
+                      None if where else clean.get("q", ""))
     clean.update(page=str(page) if page > 1 else "", per_page=str(per_page))
     if per_page == options.default_page_size:
         clean.pop("per_page")
