@@ -9,6 +9,7 @@ from igny8.api import (  # noqa: F401  (routes)
     replace_routes, reports_routes, settings_routes, usage_routes,
 )
 from igny8.api import admin as keys_admin
+from igny8.api import body_rules
 from igny8.api.blueprint import bp
 from igny8.api.cli import api_keys_cli
 from igny8.api.errors import register_app_error_handler
@@ -51,6 +52,7 @@ def init_api(app: Flask) -> Igny8Api:
     api.spec.components.security_scheme("ApiKey", SECURITY_SCHEME)
     api.register_blueprint(bp)
     describe_pricing_rule(api)  # once the blueprint's schemas are in the document
+    body_rules.describe(api)
     csrf.exempt(bp)  # authenticated by key, not by a session cookie
     app.register_blueprint(keys_admin.bp)
     app.cli.add_command(api_keys_cli)

@@ -12,7 +12,7 @@ from igny8.api.blueprint import api_actor, bp
 from igny8.api.conditional import (
     ETAG_HEADER, IF_MATCH, IF_NONE_MATCH, check_if_match, not_modified, with_etag,
 )
-from igny8.api import examples
+from igny8.api import body_rules, examples
 from igny8.api.errors import ApiError
 from igny8.api.pages import page_body
 from igny8.api.schemas import (
@@ -36,6 +36,7 @@ TAGS = ["models"]
 # (TakenMessage) and "an active model needs its prices" (PricingMessage) on the messages.
 NAME_FIELDS = frozenset({"model_name", "display_name", "aliases"})
 PRICING_FIELDS = frozenset({"is_active", *(f for fs in REQUIRED_PRICES.values() for f in fs)})
+WINDOW_FIELDS = frozenset({"context_window", "max_output_tokens"})  # output within the window
 # Serialised list pages per query and data generation: a warm request runs the key lookup and
 # the generation read.
 LIST_PAGES = caching.region("api_models_list", 64)
@@ -82,23 +83,30 @@ def get_model_or_404(model_id: int) -> AIModelConfig:
     return model
 
 
-def is_state_conflict(fields: dict[str, str], stored: bool) -> bool:
-    """Whether a refusal is only about other rows or the stored model, not the fields' syntax:
-    a name or alias another model holds, or (on a change) a model left active without prices."""
+def is_state_conflict(fields: dict[str, str], stored: bool,
+                      body: dict | None = None) -> bool:
+    """Whether a refusal is only about other rows or the stored model, not the body itself:
+    a name or alias another model holds, or (on a change) a model left active without prices,
+    or prices that fit the document's rules (body_rules) but not the stored model's type, or a
+    token limit beyond the stored context window (or a window below the stored limit)."""
     pricing = stored and isinstance(fields.get("is_active"), PricingMessage)
+    stored_rules = stored and body is not None and body_rules.fits_document(body)
+    stored_window = stored and body is not None and not WINDOW_FIELDS <= set(body)
     return bool(fields) and all(
         (name in NAME_FIELDS and isinstance(text, TakenMessage))
         or (pricing and name in PRICING_FIELDS)
+        or (stored_rules and name in body_rules.RULE_FIELDS)
+        or (stored_window and name in WINDOW_FIELDS)
         for name, text in fields.items())
 
 
 @contextmanager
-def state_conflicts_as_409(stored: bool):
+def state_conflicts_as_409(stored: bool, body: dict | None = None):
     """Refusals only about other rows or the stored model are 409 Conflict, others stay 422."""
     try:
         yield
     except ValidationFailed as exc:
-        if is_state_conflict(exc.fields, stored):
+        if is_state_conflict(exc.fields, stored, body):
             raise ConflictError(exc.message, exc.fields) from None
         raise
 
@@ -146,8 +154,9 @@ class ModelById(MethodView):
     @bp.response(200, ModelSchema, headers=ETAG_HEADER)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
     @bp.alt_response(409, schema=ErrorSchema,
-                     description="A global setting uses it, the name is taken, or it changed "
-                                 "since `version` / If-Match")
+                     description="A global setting uses it, the name is taken, it changed "
+                                 "since `version` / If-Match, or prices that fit the rules "
+                                 "do not fit the stored model (its type, its tier)")
     @bp.alt_response(422, schema=ErrorSchema, description="A field breaks a catalogue rule")
     @errors(*WRITES)
     def patch(self, changes, model_id):
@@ -155,7 +164,7 @@ class ModelById(MethodView):
         model = get_model_or_404(model_id)
         check_if_match(model.version, model.display_name)
         version = changes.pop("version", None)
-        with state_conflicts_as_409(stored=True):
+        with state_conflicts_as_409(stored=True, body=changes):
             model = catalogue.update_model(model, version, actor=api_actor(), **changes)
         return with_etag(with_schedule(model), model.version)
 

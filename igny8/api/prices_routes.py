@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import select
 
-from igny8.api import examples
+from igny8.api import body_rules, examples
 from igny8.api.blueprint import api_actor, bp
 from igny8.api.errors import ApiError
 from igny8.api.price_schemas import PriceHistorySchema, PriceVersionCreateSchema, PriceVersionSchema
 from igny8.api.schemas import ErrorSchema
 from igny8.api.spec import READS, WRITES, errors
+from igny8.errors import ConflictError, ValidationFailed
 from igny8.extensions import db
 from igny8.models.catalogue import AIModelConfig
 from igny8.services import price_versions, prices
@@ -50,14 +51,22 @@ class ModelPrices(MethodView):
     @bp.response(201, PriceVersionSchema, example=examples.PRICE_VERSION)
     @bp.alt_response(404, schema=ErrorSchema, description="No model has this id")
     @bp.alt_response(409, schema=ErrorSchema, example=examples.PRICE_TAKEN,
-                     description="A version of this model already starts at effective_from")
+                     description="A version of this model already starts at effective_from, "
+                                 "or the prices are of the other model type (text prices for "
+                                 "an image model); nothing is written")
     @bp.alt_response(422, schema=ErrorSchema, example=examples.PRICE_INVALID,
-                     description="A price is missing for the model's type, belongs to the other "
-                                 "type, or the tier is incomplete; nothing is written")
+                     description="A price is invalid or missing for every type, or the tier is "
+                                 "incomplete; nothing is written")
     @errors(*WRITES)
     def post(self, values, model_id):
         """Add a price version, effective now or at effective_from (a future time schedules
         a change); the model's prices become the version in force now."""
         model_exists_or_404(model_id)
         effective_from = values.pop("effective_from", None)
-        return prices.add_version(model_id, values, api_actor(), effective_from), 201
+        try:
+            return prices.add_version(model_id, values, api_actor(), effective_from), 201
+        except ValidationFailed as exc:
+            if body_rules.only_price_rules(exc.fields) and \
+                    body_rules.fits_document(values, required=True):
+                raise ConflictError(exc.message, exc.fields) from None  # the stored type's
+            raise
