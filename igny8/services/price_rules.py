@@ -61,12 +61,21 @@ def to_threshold(field: str, value: Any) -> int | None:
     return value
 
 
+def _checked_on(day: Any) -> Any:
+    """A price check cannot have happened on a day still to come (UTC)."""
+    today = datetime.now(timezone.utc).date()
+    if isinstance(day, date) and day > today:
+        raise ValueError(f"checked_on {day.isoformat()} is in the future; at most today "
+                         f"({today.isoformat()})")
+    return day
+
+
 def _coerce(field: str, value: Any) -> Any:
     """One input value as its column's Python type; ValueError says why it cannot be."""
     if field == "tier_threshold_tokens":
         return to_threshold(field, value)
     if field == "checked_on":
-        return to_date(field, value)
+        return _checked_on(to_date(field, value))
     if field == "source":
         text = "" if value is None else str(value).strip()
         if len(text) > 200:
