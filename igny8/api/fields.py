@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from igny8.pricing import decimal_text
 from igny8.services.numbers import PRICE_PATTERN, PRICE_SYNTAX_MESSAGE, parse_price
@@ -37,7 +37,12 @@ class Text(fields.String):
     """A string the server stores: documented (and refused) with a NUL in it."""
 
     def __init__(self, metadata: dict | None = None, **kwargs) -> None:
-        super().__init__(metadata={"pattern": NO_NUL, **(metadata or {})}, **kwargs)
+        validators = kwargs.get("validate") or ()
+        validators = validators if isinstance(validators, (list, tuple)) else (validators,)
+        # A Regexp validator's pattern is the one to document (it refuses NUL as well).
+        patterns = [v.regex.pattern for v in validators if isinstance(v, validate.Regexp)]
+        pattern = patterns[0] if patterns else NO_NUL
+        super().__init__(metadata={"pattern": pattern, **(metadata or {})}, **kwargs)
 
 
 class UtcDateTime(fields.DateTime):

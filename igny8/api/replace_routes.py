@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from igny8.api.blueprint import api_actor, bp
 from igny8.api.models_routes import TAGS, get_model_or_404
 from igny8.api.schemas import ErrorSchema, StrictInteger
 from igny8.api.spec import WRITES, errors
 from igny8.services import replacement
+from igny8.services.numbers import MAX_ID
 
 
 class ReplaceRequestSchema(ma.Schema):
     """Which model takes the place of this one; a dry run returns the preview and its token."""
 
-    target_id = StrictInteger(required=True, metadata={"description": "The replacement model"})
+    target_id = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "The replacement model"})
     dry_run = fields.Boolean(load_default=False, metadata={
         "description": "Only preview: nothing is written; the answer carries the token"})
     token = fields.String(load_default="", metadata={

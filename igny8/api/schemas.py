@@ -11,6 +11,7 @@ from igny8.api.pages import page_query_fields, page_schema
 from igny8.api.price_schemas import PriceVersionSchema
 from igny8.models.catalogue import MODEL_TYPES, PROVIDERS
 from igny8.services.catalogue_rules import MAX_TOKENS
+from igny8.services.numbers import MAX_ID
 from igny8.services.text import VISIBLE_PATTERN
 
 
@@ -111,7 +112,7 @@ class ModelWriteSchema(ma.Schema):
     max_output_tokens = StrictInteger(allow_none=True, validate=TOKENS)
     aliases = fields.List(Text(validate=validate.Length(min=1, max=100), metadata=VISIBLE))
     deprecation_date = fields.Date(allow_none=True)
-    successor_id = StrictInteger(allow_none=True)
+    successor_id = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     notes = Text()
     price_source = Text(validate=validate.Length(max=200))
     price_checked_on = fields.Date(allow_none=True)

@@ -9,6 +9,7 @@ from igny8.api.blueprint import api_actor, bp
 from igny8.api.examples import error
 from igny8.api.schemas import ErrorSchema, StrictInteger, Text
 from igny8.api.spec import WRITES, errors
+from igny8.errors import ConflictError, TakenMessage, ValidationFailed
 from igny8.models.slots import SLOTS
 from igny8.services import ledger, usage_input
 
@@ -26,9 +27,10 @@ class UsageRecordInSchema(ma.Schema):
 
     request_id = Text(required=True, validate=validate.Length(
         min=1, max=usage_input.MAX_REQUEST_ID), metadata={
+        "pattern": usage_input.REQUEST_ID_PATTERN,
         "description": "The sender's unique id of the request: re-sending a record with the "
                        "same request_id and values changes nothing (a duplicate); with other "
-                       "values it is refused"})
+                       "values it is refused; not only white space"})
     account_id = StrictInteger(required=True, validate=validate.Range(min=1), metadata={
         "description": "An account that is not archived"})
     model_id = StrictInteger(required=True, validate=validate.Range(min=1), metadata={
@@ -86,6 +88,9 @@ REFUSED_EXAMPLE = error("validation_failed", "2 records were refused; nothing wa
     "records[0].cached_input_tokens": "must not exceed input_tokens (300): input_tokens counts"
                                       " every prompt token, cached ones included",
     "records[1].model_id": "no AI model has id 999"})
+STORED_EXAMPLE = error("conflict", "1 record was refused; nothing was written.", {
+    "records[0].request_id": "is stored already (record 10452) with other values of "
+                             "output_tokens; a re-send must repeat the record unchanged"})
 
 
 @bp.route("/usage", tags=TAGS)
@@ -97,8 +102,10 @@ class UsageIngest(MethodView):
     @bp.alt_response(422, schema=ErrorSchema, example=REFUSED_EXAMPLE, description=(
         "A record was refused (unknown or archived account, unknown model, counts of the wrong "
         "type or out of bounds, no price in force at occurred_at, a request_id repeated in the "
-        "call or stored with other values): `fields` names each as `records[i].field`; "
-        "nothing of the call was written"))
+        "call): `fields` names each as `records[i].field`; nothing of the call was written"))
+    @bp.alt_response(409, schema=ErrorSchema, example=STORED_EXAMPLE, description=(
+        "Every record refused has a request_id stored already with other values (a re-send "
+        "must repeat the record unchanged); nothing of the call was written"))
     @errors(*WRITES)
     def post(self, body):
         """Store 1 to 1,000 usage records, all or nothing (write scope).
@@ -107,6 +114,11 @@ class UsageIngest(MethodView):
         (the long-context tier as a cliff on the whole request). A record sent again with the
         same request_id and values is a duplicate and changes nothing.
         """
-        result = ledger.ingest(body["records"], api_actor())
+        try:
+            result = ledger.ingest(body["records"], api_actor())
+        except ValidationFailed as exc:
+            if exc.fields and all(isinstance(text, TakenMessage) for text in exc.fields.values()):
+                raise ConflictError(exc.message, exc.fields) from None  # stored data
+            raise
         return {"inserted": result.inserted, "duplicates": result.duplicates,
                 "record_ids": result.record_ids}

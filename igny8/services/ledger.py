@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from igny8.errors import ValidationFailed
+from igny8.errors import TakenMessage, ValidationFailed
 from igny8.models.base import utcnow
 from igny8.services import usage_input
 from igny8.services.audit import Actor
@@ -124,7 +124,7 @@ def _ids_of_duplicates(rows: Mapping[int, dict], inserted: Mapping[str, int]) ->
             continue
         differing = _differences(row, earlier)
         if differing:
-            problems[index] = {"request_id": (
+            problems[index] = {"request_id": TakenMessage(
                 f"is stored already (record {earlier['id']}) with other values of "
                 f"{', '.join(differing)}; a re-send must repeat the record unchanged")}
         ids[index] = earlier["id"]

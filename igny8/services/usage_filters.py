@@ -154,7 +154,7 @@ def decode_cursor(token: str | None) -> Cursor | None:
     """The position a token names; ValidationFailed naming `after` for another text."""
     if not token:
         return None
-    if not _CURSOR.match(token):
+    if not _CURSOR.fullmatch(token):  # `$` alone would let a trailing newline through
         raise ValidationFailed("The page cursor is not valid.",
                                {"after": "Not a cursor from this report: follow its next link."})
     micros, _, record_id = token.partition("-")

@@ -21,6 +21,10 @@ from igny8.services.usage_store.records import SENT_COLUMNS
 
 REQUIRED = ("request_id", "account_id", "model_id", "occurred_at")
 MAX_REQUEST_ID = 200
+# What str.strip() removes, spelled out so every regex engine reads the documented pattern alike.
+WHITE_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A request id: no NUL, and something besides white space.
+REQUEST_ID_PATTERN = rf"^[^\x00]*[^\x00{WHITE_SPACE}][^\x00]*$"
 MAX_TOKENS = 100_000_000  # per request: far beyond any context window, far inside BIGINT sums
 MAX_IMAGES = 10_000
 BOUNDS = {"input_tokens": MAX_TOKENS, "cached_input_tokens": MAX_TOKENS,

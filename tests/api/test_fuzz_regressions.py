@@ -166,3 +166,29 @@ def test_an_export_whose_successor_is_filtered_out_names_it(read_api, db, fmt):
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "gpt-4o-mini" in text and "gpt-5-mini" in text
+
+
+@pytest.mark.parametrize("method, url_of, body, field", [
+    ("post", lambda model: "/api/v1/models", {
+        "provider": "openai", "model_type": "text", "model_name": "gpt-next",
+        "display_name": "GPT next", "is_active": False, "successor_id": HUGE}, "successor_id"),
+    ("patch", lambda model: f"/api/v1/models/{model.id}", {"successor_id": HUGE},
+     "successor_id"),
+    ("post", lambda model: f"/api/v1/models/{model.id}/replace", {"target_id": -3},
+     "target_id"),
+])
+def test_a_model_reference_out_of_range_is_422_naming_it(api, db, method, url_of, body,
+                                                         field):
+    model = TextModelFactory(model_name="gpt-4o-mini")
+    db.session.commit()
+    response = getattr(api, method)(url_of(model), body)
+    assert response.status_code == 422  # was a 500 (SQLite INTEGER overflow) for the successor
+    assert list(error_of(response)["fields"]) == [field]
+
+
+def test_the_cursor_is_documented_with_its_own_pattern_and_a_trailing_newline_is_refused(
+        client, read_api, db):
+    after = parameters(client, "/api/v1/usage")["after"]
+    assert after["pattern"] == r"^[0-9]{1,16}-[0-9]{1,18}$"
+    response = read_api.get("/api/v1/usage?after=1764588000000000-12%0A")
+    assert response.status_code == 422 and list(error_of(response)["fields"]) == ["after"]

@@ -41,6 +41,17 @@ def test_sending_the_same_batch_again_inserts_nothing_and_leaves_the_rollups(api
     assert rollup_rows() == rollups and len(stored_records()) == 2
 
 
+def test_a_request_id_stored_with_other_values_is_a_409_unless_other_records_fail(api, world):
+    api.post(URL, {"records": [record(world, "a")]})
+    changed = api.post(URL, {"records": [record(world, "a", output_tokens=9)]})
+    assert changed.status_code == 409  # the body is valid; it clashes with the stored record
+    assert list(error_of(changed)["fields"]) == ["records[0].request_id"]
+    mixed = api.post(URL, {"records": [record(world, "a", output_tokens=9),
+                                       record(world, "b", cached_input_tokens=10**6)]})
+    assert mixed.status_code == 422
+    assert len(stored_records()) == 1
+
+
 def test_refused_records_are_named_by_index_and_nothing_is_written(api, world):
     response = api.post(URL, {"records": [
         record(world, "good"), record(world, "bad-model", model_id=999),
