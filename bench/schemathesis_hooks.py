@@ -9,7 +9,10 @@ can state, applied to the valid (positive) cases schemathesis generates.
   its `end` and starts 365 days before it; a `start` alone more than 366 days ago gets the
   `end` 365 days later); a record's `cached_input_tokens` is at most its `input_tokens`
   (lowered to it); a model's `max_output_tokens` is at most its `context_window` (lowered to
-  it); the `request_id`s of one batch differ (a repeated one gets a suffix).
+  it); the `request_id`s of one batch differ (a repeated one gets a suffix); a model's
+  aliases differ from each other and from its `model_name` once their outer white space is
+  removed, as the server stores names (the document says `uniqueItems`, which compares them
+  as sent): a repeated one is left out.
 
 Nothing else is changed: invalid (negative) cases go out as generated, every check runs, and
 the server's refusal of each rule above has tests of its own
@@ -85,6 +88,22 @@ def _window(body: dict) -> None:
         body["max_output_tokens"] = window
 
 
+def _aliases(body: dict) -> None:
+    """A model's aliases distinct once stripped, none its own name (in place)."""
+    aliases = body.get("aliases")
+    if not isinstance(aliases, list):
+        return
+    name = body.get("model_name")
+    seen = {name.strip()} if isinstance(name, str) else set()
+    kept = []
+    for alias in aliases:
+        key = alias.strip() if isinstance(alias, str) else alias
+        if key not in seen:
+            kept.append(alias)
+            seen.add(key)
+    body["aliases"] = kept
+
+
 def _records(body: dict) -> None:
     """Usage records: occurred_at at most now, cached input within the input, one request_id
     each (in place)."""
@@ -119,5 +138,6 @@ def map_case(context, case):
     if isinstance(case.body, dict):
         _not_after_today(case.body)
         _window(case.body)
+        _aliases(case.body)
         _records(case.body)
     return case

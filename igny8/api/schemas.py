@@ -110,7 +110,8 @@ class ModelWriteSchema(ma.Schema):
     price_per_image = Price()
     context_window = StrictInteger(allow_none=True, validate=TOKENS)
     max_output_tokens = StrictInteger(allow_none=True, validate=TOKENS)
-    aliases = fields.List(Text(validate=validate.Length(min=1, max=100), metadata=VISIBLE))
+    aliases = fields.List(Text(validate=validate.Length(min=1, max=100), metadata=VISIBLE),
+                          metadata={"uniqueItems": True})
     deprecation_date = fields.Date(allow_none=True)
     successor_id = StrictInteger(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     notes = Text()

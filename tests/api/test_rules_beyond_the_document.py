@@ -137,3 +137,16 @@ def test_the_documented_request_id_pattern_refuses_white_space_as_the_server_doe
         assert not text.strip() and not pattern.match(text)
     for text in ("r-1", " r ", "\u200b"):
         assert text.strip() and pattern.match(text)
+
+
+def test_aliases_repeated_once_stripped_or_naming_the_model_itself_are_refused(api, client,
+                                                                               catalogue):
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schema["ModelCreate"]["properties"]["aliases"]["uniqueItems"] is True
+    mini = catalogue["mini"]
+    for aliases in (["4o", " 4o"], [mini.model_name]):
+        response = api.patch(f"/api/v1/models/{mini.id}", {"aliases": aliases})
+        assert response.status_code == 422
+        assert list(error_of(response)["fields"]) == ["aliases"]
+    db.session.expire_all()
+    assert db.session.get(AIModelConfig, mini.id).aliases == mini.aliases
