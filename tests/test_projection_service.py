@@ -251,3 +251,11 @@ def test_a_tier_projection_is_planned_for_its_values_on_postgresql(pair, count_q
         assert mode == "force_custom_plan"  # for the rest of this transaction
     else:
         assert settings == []
+
+
+def test_the_refusal_reads_right_either_way_round(pair):
+    source, _, _, _ = pair
+    image = ImageModelFactory(model_name="pictures")
+    error = refusal(lambda: projection.project(image.id, source.id, date(2026, 11, 1),
+                                               date(2026, 11, 2)))
+    assert error.fields["to_model"].startswith("source-s is a text model and pictures an image")

@@ -54,11 +54,16 @@ def load_target(to_model_id: int) -> AIModelConfig:
     return _refuse_unknown(_models(None, to_model_id), to_model_id, "to_model")
 
 
+def _a(word: str) -> str:
+    """`word` with its indefinite article: "a text", "an image"."""
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
 def check_pair(source: AIModelConfig, target: AIModelConfig) -> None:
     """Refuse a projection across model types (text usage has no image counts)."""
     if source.model_type != target.model_type:
-        message = (f"{target.model_name} is an {target.model_type} model and "
-                   f"{source.model_name} a {source.model_type} model: a projection compares "
+        message = (f"{target.model_name} is {_a(target.model_type)} model and "
+                   f"{source.model_name} {_a(source.model_type)} model: a projection compares "
                    f"models of one type")
         raise ValidationFailed(f"to_model: {message}.", {"to_model": message})
 
